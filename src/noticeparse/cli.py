@@ -1,0 +1,69 @@
+"""The `noticeparse` command line: a thin layer over api.py, one command per API function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import api
+from .errors import NoticeparseError, RulesError
+from .export import FORMATS
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "cli"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # one or more files could not be parsed, or the output cannot be written
+EXIT_USAGE = 2  # bad command line or malformed rules file
+
+rules_option = click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A rules TOML file merged over the shipped rules (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="noticeparse")
+def cli() -> None:
+    """Turn Chinese official notices into structured activity records."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (atomically) instead of standard output.",
+)
+@click.option("--bom/--no-bom", default=True, show_default=True, help="CSV: start with a UTF-8 BOM.")
+@rules_option
+def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
+            rules: tuple[Path, ...]) -> None:
+    """Parse FILES and print their records.
+
+    Exit status: 0 every file parsed; 1 one or more failed (one line each on
+    stderr); 2 usage error or malformed rules file.
+    """
+    try:
+        result = api.extract(list(files), format=fmt, output=output, rules=rules, bom=bom)
+    except RulesError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except NoticeparseError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    for error in result.errors:
+        click.echo(f"Error: {error}", err=True)
+    raise SystemExit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the output document."""
+    click.echo(api.schema())

@@ -1,0 +1,78 @@
+"""The errors noticeparse raises, one class per cause.
+
+    NoticeparseError        base; str() is "{path}: {reason}"
+      InputError            this file cannot be read as a notice           exit 1
+        UnsupportedFormat   unknown extension and content sniffing failed
+        CorruptFile         not a zip, truncated, broken XML or PDF
+        EncryptedFile       password-protected PDF or DOCX
+        NoTextLayer         scanned PDF
+        DecodeError         no encoding decodes the text
+        LimitExceeded       size, decompressed-size or time cap hit
+      RulesError            a rules file is malformed (file, key, problem) exit 2
+      OutputError           -o PATH cannot be written                      exit 1
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "CorruptFile",
+    "DecodeError",
+    "EncryptedFile",
+    "InputError",
+    "LimitExceeded",
+    "NoTextLayer",
+    "NoticeparseError",
+    "OutputError",
+    "RulesError",
+    "UnsupportedFormat",
+]
+
+
+class NoticeparseError(Exception):
+    """Base of every error noticeparse raises on purpose."""
+
+    def __init__(self, path: str | Path | None, reason: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+class InputError(NoticeparseError):
+    """Raised when a file cannot be read as a notice."""
+
+
+class UnsupportedFormat(InputError):
+    """Raised when neither the extension nor the content names a known format."""
+
+
+class CorruptFile(InputError):
+    """Raised when a file is damaged: not a zip, truncated, broken XML or PDF."""
+
+
+class EncryptedFile(InputError):
+    """Raised when a file is password-protected."""
+
+
+class NoTextLayer(InputError):
+    """Raised when a PDF has no text to read (a scan)."""
+
+
+class DecodeError(InputError):
+    """Raised when no encoding decodes a text file."""
+
+
+class LimitExceeded(InputError):
+    """Raised when a size, decompressed-size or time cap is hit."""
+
+
+class RulesError(NoticeparseError):
+    """Raised when a rules file is malformed; the message names file, key and problem."""
+
+
+class OutputError(NoticeparseError):
+    """Raised when an output path cannot be written."""

@@ -1,0 +1,95 @@
+"""Stage 1: read a file into blocks. One module per format, chosen by extension or content.
+
+Format modules are imported on first use, so `noticeparse --help` never loads a
+heavy library. Every module has `extract(path, data, rules) -> Extraction`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .._width import fold_width
+from ..errors import UnsupportedFormat
+from ..models import Block, Extraction
+from ..rules import Rules
+
+__all__ = ["SUFFIXES", "detect_format", "drop_chrome", "extract_blocks", "number_blocks"]
+
+# Extension → format. A format is supported when a module of its name exists here.
+SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".aspx": "html",
+    ".asp": "html",
+    ".jsp": "html",
+    ".php": "html",
+    ".docx": "docx",
+    ".doc": "doc",
+    ".wps": "doc",
+    ".pdf": "pdf",
+    ".ofd": "ofd",
+}
+SUPPORTED = ("txt",)
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+_SNIFF_BYTES = 2048
+
+
+def sniff_format(data: bytes) -> str | None:
+    """Name the format from the file's first bytes; None when it looks like plain text."""
+    head = data[:_SNIFF_BYTES]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered:
+        return "html"
+    return None
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """The format of a file: content first for formats with a signature, then extension.
+
+    Raises UnsupportedFormat when the format has no extractor yet.
+    """
+    fmt = sniff_format(data) or SUFFIXES.get(path.suffix.lower()) or "txt"
+    if fmt == "txt" and path.suffix.lower() in SUFFIXES and SUFFIXES[path.suffix.lower()] != "txt":
+        # A .docx or .pdf without its signature is damaged or mislabelled, not text.
+        fmt = SUFFIXES[path.suffix.lower()]
+    if fmt not in SUPPORTED:
+        raise UnsupportedFormat(path, f"{fmt} input is not supported yet; save it as .txt")
+    return fmt
+
+
+def drop_chrome(texts: list[str], rules: Rules) -> list[str]:
+    """Drop web-page and export chrome lines (rules/chrome.toml)."""
+    patterns = rules.chrome.lines
+    return [t for t in texts if not any(p.fullmatch(fold_width(t)) for p in patterns)]
+
+
+def number_blocks(blocks: list[Block]) -> list[Block]:
+    """Give blocks consecutive indices and their offsets in the extracted text."""
+    out, pos = [], 0
+    for i, block in enumerate(blocks):
+        end = pos + len(block.text)
+        out.append(block.model_copy(update={"index": i, "char_start": pos, "char_end": end}))
+        pos = end + 1
+    return out
+
+
+def extract_blocks(path: Path, data: bytes, rules: Rules) -> Extraction:
+    """Read `data` (the bytes of `path`) into blocks with the format's extractor.
+
+    Raises an InputError subclass when the file cannot be read.
+    """
+    fmt = detect_format(path, data)
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    extraction: Extraction = module.extract(path, data, rules)
+    return extraction.model_copy(update={"blocks": number_blocks(extraction.blocks)})

@@ -1,0 +1,156 @@
+"""Pydantic models of everything noticeparse passes between stages and prints.
+
+The output document (`Notice` and what it holds) follows the record format
+spec key for key; `Block` is what every extractor returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Activity",
+    "Block",
+    "Extraction",
+    "BlockKind",
+    "Notice",
+    "NoticeMeta",
+    "RecordSource",
+    "Section",
+    "Source",
+    "TimeValue",
+    "NoticeWarning",
+    "WarningCode",
+]
+
+BlockKind = Literal["paragraph", "table"]
+WarningCode = Literal[
+    "time_unparsed",
+    "no_activities",
+    "encoding_guessed",
+    "scanned_pdf_no_text",
+    "no_text",
+    "unmapped_font",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Block(_Frozen):
+    """One paragraph or table of the extracted document, in reading order."""
+
+    index: int
+    kind: BlockKind = "paragraph"
+    text: str
+    page: int | None = None
+    # A level hint from the source format (Word heading style, outline level).
+    level_hint: int | None = None
+    # A numbering label the format generated (Word auto-numbering), already in `text`.
+    label: str | None = None
+    label_generated: bool = False
+    cells: list[list[str]] | None = None
+    # Offsets of `text` in the extracted text (block texts joined by "\n").
+    char_start: int = 0
+    char_end: int = 0
+
+
+class Source(BaseModel):
+    """Where the document came from."""
+
+    path: str
+    format: str
+    sha256: str
+    pages: int | None = None
+    encoding: str | None = None
+
+
+class NoticeMeta(BaseModel):
+    """GB/T 9704 elements of the notice."""
+
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    issue_date: dt.date | None = None
+    year: int | None = None
+    attachments: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    """A heading of the document and the headings under it."""
+
+    label: str
+    level: int
+    number: int | None
+    title: str
+    children: list[Section] = Field(default_factory=list)
+
+
+class TimeValue(BaseModel):
+    """A time field: the label and value as printed, and the dates they mean."""
+
+    label: str | None
+    raw: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class RecordSource(BaseModel):
+    """Where a record stands in the extracted text."""
+
+    page: int | None = None
+    block: int | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+class Activity(BaseModel):
+    """One record: an activity with its time, place and units."""
+
+    id: str
+    heading: str | None
+    path: list[str] = Field(default_factory=list)
+    title: str | None
+    description: str | None = None
+    time: TimeValue | None = None
+    location: str | None = None
+    lead: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    fields: dict[str, str] = Field(default_factory=dict)
+    keywords: list[str] = Field(default_factory=list)
+    source: RecordSource = Field(default_factory=RecordSource)
+
+
+class NoticeWarning(BaseModel):
+    """Something odd that still yielded output."""
+
+    code: WarningCode
+    message: str
+    activity: str | None = None
+
+
+class Notice(BaseModel):
+    """One parsed document: the whole JSON object of the record format."""
+
+    schema_version: Literal[1] = 1
+    source: Source
+    notice: NoticeMeta = Field(default_factory=NoticeMeta)
+    sections: list[Section] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    warnings: list[NoticeWarning] = Field(default_factory=list)
+
+
+class Extraction(_Frozen):
+    """What an extractor read: the blocks and facts about the file."""
+
+    format: str
+    blocks: list[Block]
+    encoding: str | None = None
+    pages: int | None = None
+    warnings: list[NoticeWarning] = Field(default_factory=list)

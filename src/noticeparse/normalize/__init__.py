@@ -1,0 +1,49 @@
+"""Stage 4: raw values → normalised ones (time ranges, split unit lists)."""
+
+from __future__ import annotations
+
+from ..models import Activity, Notice, NoticeWarning
+from ..rules import Rules
+from .orgs import split_orgs
+from .time import Reference, TimeResult, parse_time, reference_span
+
+__all__ = ["Reference", "TimeResult", "normalize_notice", "parse_time", "split_orgs"]
+
+
+def _units(values: list[str], rules: Rules) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        for name in split_orgs(value, rules.orgs):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def normalize_notice(notice: Notice, rules: Rules) -> Notice:
+    """A copy of `notice` with dates computed and unit lists split; adds `time_unparsed` warnings."""
+    meta = notice.notice
+    ref = Reference(
+        year=meta.year,
+        span=reference_span(meta.title, meta.year, rules),
+        issue_date=meta.issue_date,
+    )
+    warnings = list(notice.warnings)
+    activities: list[Activity] = []
+    for act in notice.activities:
+        update: dict[str, object] = {}
+        if act.time is not None:
+            result = parse_time(act.time.raw, ref, rules)
+            update["time"] = act.time.model_copy(update={"start": result.start, "end": result.end})
+            if result.status == "unparsed":
+                warnings.append(
+                    NoticeWarning(
+                        code="time_unparsed",
+                        message=f"cannot read dates from {act.time.raw!r}",
+                        activity=act.id,
+                    )
+                )
+        lead = _units(act.lead, rules)
+        update["lead"] = lead
+        update["support"] = [u for u in _units(act.support, rules) if u not in lead]
+        activities.append(act.model_copy(update=update))
+    return notice.model_copy(update={"activities": activities, "warnings": warnings})

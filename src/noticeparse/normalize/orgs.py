@@ -1,0 +1,82 @@
+"""Split unit lists (牵头单位：A、B和C等) into organisations, per the record format spec."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .._width import fold_width
+from ..rules import OrgRules
+
+__all__ = ["split_orgs"]
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.category(ch) == "Lo"
+
+
+def _split_commas(text: str, rules: OrgRules) -> list[str]:
+    """Split on the separators and the full-width comma; an ASCII comma only between CJK."""
+    folded = fold_width(text)
+    parts, start = [], 0
+    for i, ch in enumerate(folded):
+        split = ch in rules.separators or (
+            ch == rules.cjk_comma
+            and text[i] != ch  # a full-width comma always separates
+        ) or (
+            ch == rules.cjk_comma
+            and 0 < i < len(folded) - 1
+            and _is_cjk(folded[i - 1])
+            and _is_cjk(folded[i + 1])
+        )
+        if split:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _is_org(name: str, rules: OrgRules) -> bool:
+    name = name.strip()
+    return any(name.endswith(s) and len(name) > len(s) for s in rules.suffixes)
+
+
+def _drop_tail(unit: str, rules: OrgRules) -> str:
+    unit = unit.strip()
+    changed = True
+    while changed:
+        changed = False
+        for tail in rules.trailing:
+            if unit.endswith(tail) and len(unit) > len(tail):
+                unit, changed = unit[: -len(tail)].rstrip(), True
+        # 商务部等有关部门 → 商务部: a generic tail after 等 goes with it.
+        for marker in rules.trailing:
+            head, sep, tail = unit.rpartition(marker)
+            if sep and head and tail in rules.generic_tails:
+                unit, changed = head.rstrip(), True
+    return unit
+
+
+def _split_conjunctions(unit: str, rules: OrgRules) -> list[str]:
+    if unit in rules.generic_units or not rules.conjunctions:
+        return [unit]
+    pattern = "|".join(re.escape(c) for c in sorted(rules.conjunctions, key=len, reverse=True))
+    for m in re.finditer(pattern, unit):
+        left, right = _drop_tail(unit[: m.start()], rules), unit[m.end() :]
+        if _is_org(left, rules) and _is_org(right, rules):
+            return [left, *_split_conjunctions(right.strip(), rules)]
+    return [unit]
+
+
+def split_orgs(text: str, rules: OrgRules) -> list[str]:
+    """The organisations in a unit list, in printed order, each once."""
+    out: list[str] = []
+    for part in _split_commas(text, rules):
+        unit = _drop_tail(part, rules)
+        if not unit:
+            continue
+        for name in _split_conjunctions(unit, rules):
+            name = _drop_tail(name, rules)
+            if name and name not in out:
+                out.append(name)
+    return out

@@ -1,0 +1,25 @@
+"""Stage 3: heading tree → notice metadata, section outline and activity records (raw values)."""
+
+from __future__ import annotations
+
+from ..models import Notice, NoticeWarning, Source
+from ..rules import Rules
+from ..structure import Tree
+from .activities import tree_to_activities, tree_to_sections
+from .metadata import tree_to_metadata
+
+__all__ = ["tree_to_notice"]
+
+
+def tree_to_notice(
+    tree: Tree, source: Source, rules: Rules, warnings: list[NoticeWarning] | None = None
+) -> Notice:
+    """Build the notice with raw field values; `normalize_notice` turns them into dates and units."""
+    meta = tree_to_metadata(tree, rules)
+    return Notice(
+        source=source,
+        notice=meta,
+        sections=tree_to_sections(tree, rules),
+        activities=tree_to_activities(tree, rules, meta.title),
+        warnings=list(warnings or []),
+    )

@@ -1,0 +1,95 @@
+"""Collect the fields a heading owns: field lines, field parentheses, field headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..rules import Rules
+from ..structure import Node, Tree
+from ..structure.labels import Category, label_category, parse_field_line, parse_label_value
+from .parens import field_parens
+
+__all__ = ["NodeContent", "RawField", "node_content", "strip_field_parens"]
+
+
+@dataclass(frozen=True)
+class RawField:
+    """A label and value as printed; `label` is None for an unlabelled time phrase."""
+
+    label: str | None
+    value: str
+    category: Category | None
+    position: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class NodeContent:
+    """What a node owns: its fields in document order and its plain paragraphs."""
+
+    fields: list[RawField]
+    paragraphs: list[str]
+    blocks: list[int]
+
+
+def _category(label: str | None, rules: Rules) -> Category | None:
+    if label is None:
+        return "time"
+    return label_category(label, rules)
+
+
+def strip_field_parens(text: str, block: int, rules: Rules) -> tuple[str, list[RawField]]:
+    """`text` without its field parentheses, and the fields they held."""
+    found: list[RawField] = []
+    kept, last = [], 0
+    for paren, fields in field_parens(text, rules):
+        kept.append(text[last : paren.start])
+        last = paren.end
+        for f in fields:
+            found.append(RawField(f.label, f.value, _category(f.label, rules), (block, f.offset)))
+    kept.append(text[last:])
+    return "".join(kept).strip(), found
+
+
+def node_content(node: Node, tree: Tree, rules: Rules) -> NodeContent:
+    """The fields and plain paragraphs `node` owns directly (not its children's)."""
+    fields: list[RawField] = []
+    paragraphs: list[str] = []
+    blocks: list[int] = []
+    pending_labels = list(node.labels)
+    items = node.items
+    skip = -1
+    for k, item in enumerate(items):
+        if k <= skip:
+            continue
+        blocks.append(item.block)
+        if tree.blocks[item.block].kind != "paragraph":
+            continue
+        lines = parse_field_line(item.text, rules)
+        if lines is None:
+            other = parse_label_value(item.text, rules)
+            # Other `label：value` lines go to fields; a bare `…：` line is prose.
+            lines = [other] if other is not None and other.value else None
+        if lines:
+            for line in lines:
+                if line.label in pending_labels:
+                    pending_labels.remove(line.label)
+                value = line.value
+                if not value and k + 1 < len(items) and label_category(line.label, rules):
+                    # The value stands on the next line (活动内容：⏎ …).
+                    value, skip = items[k + 1].text.strip(), k + 1
+                    blocks.append(items[k + 1].block)
+                pos = (item.block, line.start)
+                fields.append(RawField(line.label, value, label_category(line.label, rules), pos))
+            continue
+        if pending_labels:
+            # A container heading (活动时间与地点): unlabelled lines fill its labels in order.
+            label = pending_labels.pop(0)
+            cat = label_category(label, rules)
+            fields.append(RawField(label, item.text.strip(), cat, (item.block, 0)))
+            continue
+        text, found = strip_field_parens(item.text, item.block, rules)
+        fields.extend(found)
+        if text:
+            paragraphs.append(text)
+    return NodeContent(fields=fields, paragraphs=paragraphs, blocks=blocks)
+

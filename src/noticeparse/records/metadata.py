@@ -1,0 +1,235 @@
+"""Notice metadata (GB/T 9704): title, issuer, 发文字号, 主送, 成文日期, year, 附件, 抄送."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .._width import fold_width
+from ..models import Block, NoticeMeta
+from ..rules import Rules
+from ..structure import Tree
+from ..structure.labels import label_category, match_heading
+from ..structure.layout import is_organ_line, parse_date_line, signature_lines
+from .parens import split_top_level
+
+__all__ = ["tree_to_metadata"]
+
+# How many lines above a title's last line may belong to it.
+DEFAULT_TITLE_LINES_ABOVE = 2
+# A title's last line this short may continue the line above it.
+DEFAULT_SHORT_TITLE_LINE = 12
+
+
+def _compact(text: str) -> str:
+    return "".join(fold_width(text).split())
+
+
+def _first_heading(tree: Tree) -> int:
+    blocks = [n.block for n in tree.root.walk() if n.block is not None]
+    return min(blocks, default=len(tree.blocks))
+
+
+def _doc_number(head: list[Block], rules: Rules) -> tuple[str | None, int | None]:
+    meta = rules.metadata
+    for block in head:
+        folded = fold_width(block.text).strip()
+        m = meta.doc_number.fullmatch(folded)
+        if m:
+            left, right = meta.doc_number_brackets
+            prefix = "".join(m["prefix"].split())
+            return f"{prefix}{left}{m['year']}{right}{m['num']}{folded[m.end('num'):].strip()[:1]}", block.index
+        m = meta.decree_number.fullmatch(folded)
+        if m:
+            return "".join(m["num"].split()), block.index
+    return None, None
+
+
+def _is_title_line(text: str, rules: Rules) -> bool:
+    meta = rules.metadata
+    folded = fold_width(text).strip()
+    compact = _compact(text)
+    if not compact or len(compact) > meta.title_max_length:
+        return False
+    if any(m in folded for m in rules.text.sentence_end):
+        return False
+    if any(folded.endswith(s) for s in rules.text.label_separators):
+        return False
+    if meta.doc_number.fullmatch(folded) or meta.attachment.fullmatch(folded):
+        return False
+    return compact.endswith(tuple(meta.title_suffixes))
+
+
+def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int | None]:
+    about = rules.metadata.about
+    for k, block in enumerate(head):
+        if block.index in tree.roles or not _is_title_line(block.text, rules):
+            continue
+        parts = [block.text.strip()]
+        line = _compact(block.text)
+        for j in range(k - 1, max(-1, k - 1 - DEFAULT_TITLE_LINES_ABOVE), -1):
+            prev = head[j]
+            if prev.index in tree.roles or not is_organ_line(prev.text, rules):
+                break
+            joins = (
+                line.startswith(about)
+                or about in _compact(prev.text)
+                or len(line) <= DEFAULT_SHORT_TITLE_LINE
+            )
+            if not joins:
+                break
+            parts.insert(0, prev.text.strip())
+        return "".join(parts), block.index
+    return None, None
+
+
+def _split_list(text: str, rules: Rules) -> list[str]:
+    parts = split_top_level(text, rules.metadata.list_separators, rules)
+    return [p.strip() for _, p in parts if p.strip()]
+
+
+def _recipients(head: list[Block], title_at: int | None, rules: Rules) -> list[str]:
+    meta = rules.metadata
+    for block in head:
+        if block.index == title_at:
+            continue
+        folded = fold_width(block.text).strip()
+        if not folded.endswith(tuple(meta.recipients_end)):
+            continue
+        if any(m in folded for m in rules.text.sentence_end):
+            continue
+        if folded.endswith(tuple(meta.recipients_not_suffix)) or match_heading(block.text, rules):
+            continue
+        body = block.text.strip()[:-1]
+        label = _compact(body)
+        if label_category(label, rules) or any(label.startswith(n) for n in meta.recipients_not_labels):
+            continue
+        return _split_list(body, rules)
+    return []
+
+
+def _is_person(text: str, rules: Rules) -> bool:
+    compact = _compact(text)
+    return any(compact.startswith(t) and len(compact) <= len(t) + 4 for t in rules.metadata.person_titles)
+
+
+def _masthead(head: list[Block], rules: Rules) -> str | None:
+    for block in head:
+        compact = _compact(block.text)
+        for suffix in rules.metadata.masthead_suffixes:
+            if compact.endswith(suffix) and len(compact) > len(suffix):
+                return block.text.strip()[: -len(suffix)].strip()
+    return None
+
+
+def _date_and_issuer(
+    tree: Tree, head: list[Block], title: str | None, rules: Rules
+) -> tuple[dt.date | None, str | None]:
+    blocks = tree.blocks
+    dates = [i for i, role in sorted(tree.roles.items()) if role == "date"]
+    chosen, issuer = None, None
+    for i in dates:
+        signature = signature_lines(blocks, i, rules)
+        if signature and not any(_is_person(blocks[j].text, rules) for j in signature):
+            chosen, issuer = i, "、".join(blocks[j].text.strip() for j in signature)
+            break
+    if chosen is None and dates:
+        chosen = dates[0]
+    issue_date = None
+    if chosen is not None:
+        parsed = parse_date_line(blocks[chosen].text, rules)
+        if parsed and parsed[2] is not None:
+            issue_date = dt.date(*parsed)  # type: ignore[arg-type]
+    if issuer is None:
+        issuer = _masthead(head, rules)
+    about = rules.metadata.about
+    if issuer is None and title and about in title:
+        issuer = title.split(about, 1)[0].strip() or None
+    return issue_date, issuer
+
+
+def _year(title: str | None, issue_date: dt.date | None, tree: Tree, rules: Rules) -> int | None:
+    meta = rules.metadata
+    if title:
+        m = meta.year.search(fold_width(title))
+        if m:
+            return int(m.group(0))
+    if issue_date:
+        return issue_date.year
+    for block in tree.blocks:
+        m = meta.body_year.search(fold_width(block.text))
+        if m:
+            return int(m["year"])
+    return None
+
+
+def _attachments(tree: Tree, rules: Rules) -> list[str]:
+    meta = rules.metadata
+    blocks = tree.blocks
+    for i, block in enumerate(blocks):
+        if tree.roles.get(i) != "attachment":
+            continue
+        folded = fold_width(block.text).strip()
+        m = meta.attachment.fullmatch(folded)
+        if m is None:
+            return []
+        offset = len(block.text) - len(block.text.lstrip())
+        rest = block.text[offset + m.start("rest") : offset + m.end("rest")].strip()
+        items = _numbered(rest, rules) if rest else []
+        j = i + 1
+        while j < len(blocks) and meta.attachment_item.match(fold_width(blocks[j].text)):
+            items.extend(_numbered(blocks[j].text, rules))
+            j += 1
+        if not items and j < len(blocks) and j not in tree.roles:
+            nxt = blocks[j].text.strip()
+            if _compact(nxt) and not any(m in nxt for m in rules.text.sentence_end):
+                items = [nxt]
+        return [_trim_item(x, rules) for x in items if _trim_item(x, rules)]
+    return []
+
+
+def _numbered(text: str, rules: Rules) -> list[str]:
+    folded = fold_width(text)
+    cuts = [m.span() for m in rules.metadata.attachment_item.finditer(folded)]
+    if not cuts:
+        return [text.strip()]
+    bounds = [e for _, e in cuts]
+    starts = [s for s, _ in cuts[1:]] + [len(text)]
+    return [text[b:e].strip() for b, e in zip(bounds, starts, strict=True)]
+
+
+def _trim_item(text: str, rules: Rules) -> str:
+    text = text.strip()
+    while text and text[-1] in "".join(rules.text.value_trailing + rules.metadata.list_separators):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _cc(tree: Tree, rules: Rules) -> list[str]:
+    for block in tree.blocks:
+        folded = fold_width(block.text).strip()
+        m = rules.metadata.cc.fullmatch(folded)
+        if m:
+            offset = len(block.text) - len(block.text.lstrip())
+            rest = block.text[offset + m.start("rest") : offset + m.end("rest")]
+            return [_trim_item(x, rules) for x in _split_list(rest, rules) if _trim_item(x, rules)]
+    return []
+
+
+def tree_to_metadata(tree: Tree, rules: Rules) -> NoticeMeta:
+    """Read the notice's GB/T 9704 elements from the lines around its body."""
+    head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
+    doc_number, _ = _doc_number(head, rules)
+    title, title_at = _title(head, tree, rules)
+    issue_date, issuer = _date_and_issuer(tree, head, title, rules)
+    return NoticeMeta(
+        title=title,
+        issuer=issuer,
+        doc_number=doc_number,
+        recipients=_recipients(head, title_at, rules),
+        issue_date=issue_date,
+        year=_year(title, issue_date, tree, rules),
+        attachments=_attachments(tree, rules),
+        cc=_cc(tree, rules),
+    )
+
+

@@ -1,0 +1,270 @@
+"""Load and validate the language data in rules/*.toml, plus a user's --rules files.
+
+The shipped files are read from the installed package (or the source tree in a
+development checkout), never from the current directory. A user's file uses the
+same keys; its lists extend the shipped lists and its scalars replace them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import RulesError
+
+__all__ = ["Rules", "default_rules", "load_rules", "rules_dir"]
+
+
+def _compile(value: Any) -> re.Pattern[str]:
+    if isinstance(value, re.Pattern):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a pattern must be a string")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise ValueError(f"{exc.msg}{where}") from None
+
+
+Pattern = Annotated[re.Pattern[str], BeforeValidator(_compile)]
+# Rules hold only a pattern's core; these add the anchors uniformly.
+def _compile_line(value: Any) -> re.Pattern[str]:
+    if isinstance(value, re.Pattern):
+        return value
+    _compile(value)  # report errors against the rule author's own pattern
+    return _compile(rf"\s*(?:{value})\s*")
+
+
+LinePattern = Annotated[re.Pattern[str], BeforeValidator(_compile_line)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class TextRules(_Model):
+    sentence_end: list[str]
+    title_trailing: list[str]
+    value_trailing: list[str]
+    label_separators: list[str]
+    brackets: list[str]
+    segment_separators: list[str]
+
+
+class NumeralRules(_Model):
+    digits: dict[str, int]
+    units: dict[str, int]
+    circled_one: str = Field(min_length=1, max_length=1)
+    circled_count: int = Field(ge=1)
+
+
+class Matcher(_Model):
+    exact: list[str] = []
+    prefix: list[str] = []
+    suffix: list[str] = []
+    contains: list[str] = []
+
+    def matches(self, label: str) -> bool:
+        """Whether every constraint this matcher names holds for `label`."""
+        checks = (
+            (self.exact, lambda w: label == w),
+            (self.prefix, label.startswith),
+            (self.suffix, label.endswith),
+            (self.contains, lambda w: w in label),
+        )
+        named = [(words, test) for words, test in checks if words]
+        return bool(named) and all(any(test(w) for w in words) for words, test in named)
+
+
+class LabelRules(_Model):
+    max_length: int = Field(ge=1)
+    forbidden: str
+    time: list[Matcher]
+    location: list[Matcher]
+    lead: list[Matcher]
+    support: list[Matcher]
+    responsible: list[Matcher]
+
+
+class HeadingStyle(_Model):
+    name: str
+    # Matched with .match() at a paragraph's start; leading and trailing spaces are added.
+    pattern: LinePattern
+
+
+class HeadingRules(_Model):
+    styles: list[HeadingStyle]
+    grouping: list[str]
+    label_joiners: list[str]
+
+
+class ChromeRules(_Model):
+    # Matched with .fullmatch() against a whole line.
+    lines: list[LinePattern]
+
+
+class OrgRules(_Model):
+    separators: list[str]
+    cjk_comma: str
+    conjunctions: list[str]
+    suffixes: list[str]
+    trailing: list[str]
+    generic_tails: list[str]
+    generic_units: list[str]
+
+
+class Period(_Model):
+    pattern: Pattern
+    start: str | None = Field(default=None, pattern=r"^\d\d-\d\d$")
+    end: str | None = Field(default=None, pattern=r"^\d\d-\d\d$")
+
+
+class MonthPart(_Model):
+    start: int | None = Field(default=None, ge=1, le=31)
+    end: int = Field(ge=1, le=31)
+
+
+class TimeTokens(_Model):
+    today: Pattern
+    until: Pattern
+    next_year: Pattern
+    year: Pattern
+    month: Pattern
+    day: Pattern
+    number: Pattern
+    part: Pattern
+    range: Pattern
+    list: Pattern
+    before: Pattern
+    from_: Pattern = Field(alias="from")
+
+
+class TimeSpan(_Model):
+    pattern: Pattern
+    second_half_from_month: int = Field(ge=1, le=12)
+
+
+class TimeRules(_Model):
+    hints: list[Pattern]
+    prefixes: list[str]
+    drop: list[Pattern]
+    no_date: list[Pattern]
+    periods: list[Period]
+    tokens: TimeTokens
+    parts: dict[str, MonthPart]
+    span: TimeSpan
+
+
+class MetadataRules(_Model):
+    title_suffixes: list[str]
+    title_max_length: int = Field(ge=1)
+    about: str
+    masthead_suffixes: list[str]
+    person_titles: list[str]
+    date: Pattern
+    year: Pattern
+    body_year: Pattern
+    doc_number: Pattern
+    doc_number_brackets: list[str] = Field(min_length=2, max_length=2)
+    decree_number: Pattern
+    recipients_end: list[str]
+    recipients_not_suffix: list[str]
+    recipients_not_labels: list[str]
+    list_separators: list[str]
+    attachment: Pattern
+    attachment_start: Pattern
+    attachment_item: Pattern
+    cc: Pattern
+
+
+class Rules(_Model):
+    """All language data, validated; one attribute per rules file."""
+
+    text: TextRules
+    numerals: NumeralRules
+    labels: LabelRules
+    headings: HeadingRules
+    chrome: ChromeRules
+    orgs: OrgRules
+    time: TimeRules
+    metadata: MetadataRules
+
+
+def rules_dir() -> Path:
+    """The folder holding the shipped rules/*.toml files."""
+    packaged = resources.files("noticeparse") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # A development checkout (editable install): rules/ sits beside src/.
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RulesError(None, "shipped rules/ folder not found; reinstall noticeparse")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise RulesError(path, f"cannot read rules file ({exc.strerror or exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(path, f"not valid TOML: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            merged[key] = old + [v for v in value if v not in old]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _validate(data: dict[str, Any], blame: Path | str | None) -> Rules:
+    try:
+        return Rules.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise RulesError(blame, f"{key}: {err['msg']}") from None
+
+
+def _shipped_data() -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path in sorted(rules_dir().glob("*.toml")):
+        data = _merge(data, _read_toml(path))
+    return data
+
+
+@functools.cache
+def default_rules() -> Rules:
+    """The shipped rules, validated once per process."""
+    return _validate(_shipped_data(), rules_dir())
+
+
+def load_rules(user_files: Iterable[str | Path] = ()) -> Rules:
+    """The shipped rules with each user file merged on top, in order.
+
+    Raises RulesError naming the file, the key and the problem.
+    """
+    files = [Path(f) for f in user_files]
+    if not files:
+        return default_rules()
+    data = _shipped_data()
+    for path in files:
+        data = _merge(data, _read_toml(path))
+        _validate(data, path)
+    return _validate(data, files[-1])

@@ -1,0 +1,90 @@
+"""Recognise the layout lines of a notice that end ownership: 落款 dates, signatures, 附件."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from .._numerals import fold_numerals
+from .._width import fold_width
+from ..models import Block
+from ..rules import Rules
+from .labels import match_heading
+
+__all__ = ["Role", "block_roles", "is_organ_line", "parse_date_line", "signature_lines"]
+
+Role = Literal["date", "signature", "attachment", "attachment_start"]
+# How far a signature may stand from its date line, in lines.
+DEFAULT_SIGNATURE_LINES_ABOVE = 4
+DEFAULT_SIGNATURE_LINES_BELOW = 2
+DEFAULT_ORGAN_MAX_LENGTH = 40
+
+
+def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
+    """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`)."""
+    folded = fold_numerals(fold_width(text).strip(), rules.numerals)
+    m = rules.metadata.date.fullmatch(folded)
+    if not m:
+        return None
+    year, month = int(m["year"]), int(m["month"])
+    day = int(m["day"]) if m["day"] else None
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def is_organ_line(text: str, rules: Rules) -> bool:
+    """Whether a line can be a signature or a title's organ line: short, no sentence punctuation."""
+    folded = fold_width(text).strip()
+    meta = rules.metadata
+    if not folded or len(folded) > DEFAULT_ORGAN_MAX_LENGTH or folded.startswith("("):
+        return False
+    stops = (*rules.text.sentence_end, *rules.text.label_separators, *rules.text.segment_separators)
+    if any(s in folded for s in stops):
+        return False
+    if match_heading(text, rules) or parse_date_line(text, rules):
+        return False
+    if meta.attachment_start.fullmatch(folded) or meta.doc_number.fullmatch(folded):
+        return False
+    compact = "".join(folded.split())
+    if meta.masthead_suffixes and compact.endswith(tuple(meta.masthead_suffixes)):
+        return False
+    return not compact.endswith(tuple(meta.title_suffixes))
+
+
+def signature_lines(blocks: list[Block], i: int, rules: Rules) -> list[int]:
+    """The signature lines of the date line at `i`: directly above it, else directly below."""
+    above = []
+    for j in range(i - 1, max(-1, i - 1 - DEFAULT_SIGNATURE_LINES_ABOVE), -1):
+        if blocks[j].kind != "paragraph" or not is_organ_line(blocks[j].text, rules):
+            break
+        above.insert(0, j)
+    if above:
+        return above
+    below = []
+    for j in range(i + 1, min(len(blocks), i + 1 + DEFAULT_SIGNATURE_LINES_BELOW)):
+        if blocks[j].kind != "paragraph" or not is_organ_line(blocks[j].text, rules):
+            break
+        below.append(j)
+    return below
+
+
+def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
+    """Role of each layout block, by block index; blocks without a role are absent."""
+    roles: dict[int, Role] = {}
+    meta = rules.metadata
+    for i, block in enumerate(blocks):
+        if block.kind != "paragraph":
+            continue
+        folded = fold_width(block.text).strip()
+        if meta.attachment.fullmatch(folded):
+            roles[i] = "attachment"
+        elif meta.attachment_start.fullmatch(folded):
+            roles[i] = "attachment_start"
+        elif parse_date_line(block.text, rules):
+            roles[i] = "date"
+            for j in signature_lines(blocks, i, rules):
+                roles.setdefault(j, "signature")
+    return roles

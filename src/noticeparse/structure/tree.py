@@ -1,0 +1,178 @@
+"""Build the heading tree: which heading owns which paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .._width import fold_width
+from ..models import Block
+from ..rules import Rules
+from .labels import (
+    HeadingLabel,
+    label_category,
+    looks_like_time,
+    match_heading,
+    parse_field_line,
+)
+from .layout import Role, block_roles
+
+__all__ = ["Item", "Node", "NodeKind", "Tree", "blocks_to_tree"]
+
+# heading: an ordinary heading; grouping: names an aspect of its parent (活动安排);
+# container: only field labels (活动时间与地点), its lines fill those labels.
+NodeKind = Literal["root", "heading", "grouping", "container"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A paragraph (or table) owned by a node. `text` is synthetic for a field heading."""
+
+    block: int
+    text: str
+    synthetic: bool = False
+
+
+@dataclass
+class Node:
+    """A heading and what it owns; the root stands for the document."""
+
+    kind: NodeKind
+    block: int | None = None
+    label: str | None = None
+    style: str | None = None
+    number: int | None = None
+    text: str = ""
+    level: int = 0
+    labels: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    def walk(self) -> list[Node]:
+        """This node and every node under it, in document order."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The document's blocks, the layout role of some of them, and the heading tree."""
+
+    blocks: list[Block]
+    roles: dict[int, Role]
+    root: Node
+
+
+_BOUNDARIES: tuple[Role, ...] = ("date", "signature", "attachment", "attachment_start")
+
+
+def _is_label(text: str, rules: Rules) -> bool:
+    folded = fold_width(text)
+    return len(folded) <= rules.labels.max_length and not any(
+        ch in rules.labels.forbidden for ch in folded
+    )
+
+
+def _container_labels(rest: str, rules: Rules) -> list[str] | None:
+    joiners = "|".join(re.escape(j) for j in sorted(rules.headings.label_joiners, key=len, reverse=True))
+    parts = [p.strip() for p in re.split(joiners, rest) if p.strip()] if joiners else [rest]
+    if len(parts) < 2 or not all(_is_label(p, rules) and label_category(p, rules) for p in parts):
+        return None
+    return parts
+
+
+def _field_heading(rest: str, next_text: str | None, rules: Rules) -> tuple[str, bool] | None:
+    """A heading that is a field (form 4): the synthetic field line, and whether it took the next line."""
+    compact = "".join(rest.split())
+    category = label_category(compact, rules) if _is_label(compact, rules) else None
+    sep = rules.text.label_separators[0]
+    if category and next_text is not None:
+        if category != "time" or looks_like_time(next_text, rules):
+            return f"{rest}{sep}{next_text}", True
+        return None
+    m = re.match(rf"(\S{{1,{rules.labels.max_length}}})\s+(\S.*)", rest)
+    if m and _is_label(m.group(1), rules) and label_category(m.group(1), rules):
+        value = m.group(2)
+        if label_category(m.group(1), rules) != "time" or looks_like_time(value, rules):
+            return f"{m.group(1)}{sep}{value}", False
+    return None
+
+
+def _place(stack: list[Node], style: str) -> None:
+    """Pop the stack so that a heading of `style` goes under its top."""
+    for depth in range(len(stack) - 1, 0, -1):
+        if stack[depth].style == style:
+            del stack[depth:]
+            return
+
+
+def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
+    """Build the heading tree of `blocks`.
+
+    A heading style seen before closes the headings down to its last use (a
+    sibling); a new style opens a level under the current heading, so skipped
+    levels and repeated numbers never break the tree. 落款, signature and 附件
+    lines close every open heading.
+    """
+    roles = block_roles(blocks, rules)
+    root = Node(kind="root")
+    stack = [root]
+    skip: set[int] = set()
+    grouping = {"".join(g.split()) for g in rules.headings.grouping}
+    for i, block in enumerate(blocks):
+        if i in skip:
+            continue
+        if roles.get(i) in _BOUNDARIES:
+            del stack[1:]
+            continue
+        if block.kind != "paragraph":
+            stack[-1].items.append(Item(i, block.text))
+            continue
+        heading = match_heading(block.text, rules)
+        if heading is None:
+            stack[-1].items.append(Item(i, block.text))
+            continue
+        _place(stack, heading.style)
+        rest = block.text[heading.end :].strip()
+        if parse_field_line(block.text, rules):
+            stack[-1].items.append(Item(i, rest))
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        next_text = (
+            nxt.text
+            if nxt is not None and nxt.kind == "paragraph" and i + 1 not in roles
+            and match_heading(nxt.text, rules) is None and not parse_field_line(nxt.text, rules)
+            else None
+        )
+        as_field = None if _container_labels(rest, rules) else _field_heading(rest, next_text, rules)
+        if as_field:
+            line, took_next = as_field
+            stack[-1].items.append(Item(i, line, synthetic=True))
+            if took_next:
+                skip.add(i + 1)
+            continue
+        node = _new_node(block, heading, rest, len(stack), rules, grouping)
+        stack[-1].children.append(node)
+        stack.append(node)
+    return Tree(blocks=blocks, roles=roles, root=root)
+
+
+def _new_node(
+    block: Block, heading: HeadingLabel, rest: str, level: int, rules: Rules, grouping: set[str]
+) -> Node:
+    compact = "".join(fold_width(rest).split())
+    labels = _container_labels(compact, rules)
+    kind: NodeKind = "container" if labels else ("grouping" if compact in grouping else "heading")
+    return Node(
+        kind=kind,
+        block=block.index,
+        label=heading.label,
+        style=heading.style,
+        number=heading.number,
+        text=rest,
+        level=level,
+        labels=labels or [],
+    )
