@@ -2,25 +2,43 @@
 
     >>> import noticeparse
     >>> notice = noticeparse.parse("notice.txt")
+
+Names are loaded on first use so that `import noticeparse` (and the CLI's
+--help) does not pay for pydantic models it may not need.
 """
 
 from __future__ import annotations
 
-from .api import ExtractResult, extract, parse, schema
-from .errors import (
-    CorruptFile,
-    DecodeError,
-    EncryptedFile,
-    InputError,
-    LimitExceeded,
-    NoTextLayer,
-    NoticeparseError,
-    OutputError,
-    RulesError,
-    UnsupportedFormat,
-)
-from .models import Activity, Notice, NoticeMeta, Section, TimeValue
-from .rules import Rules, load_rules
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import ExtractResult, extract, parse, schema
+    from .errors import (
+        CorruptFile,
+        DecodeError,
+        EncryptedFile,
+        InputError,
+        LimitExceeded,
+        NoTextLayer,
+        NoticeparseError,
+        OutputError,
+        RulesError,
+        UnsupportedFormat,
+    )
+    from .models import Activity, Notice, NoticeMeta, Section, TimeValue
+    from .rules import Rules, load_rules
+
+_HOMES = {
+    "api": ("ExtractResult", "extract", "parse", "schema"),
+    "errors": (
+        "CorruptFile", "DecodeError", "EncryptedFile", "InputError", "LimitExceeded",
+        "NoTextLayer", "NoticeparseError", "OutputError", "RulesError", "UnsupportedFormat",
+    ),
+    "models": ("Activity", "Notice", "NoticeMeta", "Section", "TimeValue"),
+    "rules": ("Rules", "load_rules"),
+}
+_WHERE = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Activity",
@@ -45,3 +63,16 @@ __all__ = [
     "parse",
     "schema",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'noticeparse' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,3 +105,14 @@ def extract(
 def schema() -> str:
     """The JSON Schema of the output document, as indented JSON text."""
     return json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=2)
+
+
+def _publish_extract() -> None:
+    # The stage package noticeparse.extract shares this function's name, and importing a
+    # submodule binds it on the parent package; re-point the public name at the function.
+    package = sys.modules.get(__name__.rpartition(".")[0])
+    if package is not None:
+        package.extract = extract  # type: ignore[attr-defined]
+
+
+_publish_extract()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from . import api
 from .errors import NoticeparseError, RulesError
 from .export import FORMATS
 
@@ -50,6 +49,8 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
     stderr); 2 usage error or malformed rules file.
     """
+    from . import api  # imported here so that --help stays instant
+
     try:
         result = api.extract(list(files), format=fmt, output=output, rules=rules, bom=bom)
     except RulesError as exc:
@@ -66,4 +67,6 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the output document."""
+    from . import api
+
     click.echo(api.schema())

@@ -239,7 +239,8 @@ def _validate(data: dict[str, Any], blame: Path | str | None) -> Rules:
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
-        raise RulesError(blame, f"{key}: {err['msg']}") from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise RulesError(blame, f"{key}: {msg}") from None
 
 
 def _shipped_data() -> dict[str, Any]:

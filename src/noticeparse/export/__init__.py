@@ -13,10 +13,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import OutputError
-from ..models import Notice
+
+if TYPE_CHECKING:
+    from ..models import Notice
 
 __all__ = ["FORMATS", "ExportOptions", "atomic_writer", "write_notices"]
 

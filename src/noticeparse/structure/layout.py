@@ -83,7 +83,10 @@ def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
             roles[i] = "attachment"
         elif meta.attachment_start.fullmatch(folded):
             roles[i] = "attachment_start"
-        elif parse_date_line(block.text, rules):
+        elif parse_date_line(block.text, rules) and not (
+            # A date right under a heading is that heading's value, not a 落款.
+            i > 0 and match_heading(blocks[i - 1].text, rules)
+        ):
             roles[i] = "date"
             for j in signature_lines(blocks, i, rules):
                 roles.setdefault(j, "signature")

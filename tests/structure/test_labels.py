@@ -1,0 +1,76 @@
+"""Heading labels in every style, full- and half-width, and field-line recognition."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from noticeparse.structure.labels import label_category, match_heading, parse_field_line
+
+HEADINGS = [
+    ("一、活动主题", "一、", "chinese", 1),
+    ("十二、其他", "十二、", "chinese", 12),
+    ("九十九、末项", "九十九、", "chinese", 99),
+    ("（一）举办活动", "（一）", "chinese_paren", 1),
+    ("(十一)开展活动", "(十一)", "chinese_paren", 11),
+    ("1.活动", "1.", "arabic", 1),
+    ("1．活动", "1．", "arabic", 1),
+    ("12、活动", "12、", "arabic", 12),
+    ("（3）活动", "（3）", "arabic_paren", 3),
+    ("(3)活动", "(3)", "arabic_paren", 3),
+    ("①活动", "①", "circled", 1),
+    ("⑳活动", "⑳", "circled", 20),
+    ("第三章　总则", "第三章", "chapter", 3),
+    ("第十二条 为了", "第十二条", "article", 12),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "style", "number"), HEADINGS, ids=[h[0] for h in HEADINGS])
+def test_heading_label(text: str, label: str, style: str, number: int, rules) -> None:
+    found = match_heading(text, rules)
+    assert found is not None
+    assert (found.label, found.style, found.number) == (label, style, number)
+
+
+@pytest.mark.parametrize("text", ["2024年9月13日", "1.5万元补贴", "一是加强领导", "活动时间：9月", "正文"])
+def test_not_a_heading(text: str, rules) -> None:
+    assert match_heading(text, rules) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "category"),
+    [
+        ("活动时间", "time"), ("完成时限", "time"), ("征集时间", "time"), ("时间安排", "time"),
+        ("截止日期", "time"), ("星期", "time"),
+        ("活动地点", "location"), ("活动范围", "location"), ("实施范围", "location"),
+        ("牵头部门", "lead"), ("牵头处室", "lead"), ("牵头考核单位", "lead"), ("主办单位", "lead"),
+        ("配合部门", "support"), ("协同部门", "support"), ("协办单位", "support"), ("参与团队", "support"),
+        ("负责部门", "responsible"), ("责任单位", "responsible"), ("负责部门/团队", "responsible"),
+        ("负责单位/负责人", "responsible"),
+        ("参与人员", None), ("参与对象", None), ("承办单位", None), ("联系人", None), ("主题", None),
+    ],
+)
+def test_label_category(label: str, category: str | None, rules) -> None:
+    assert label_category(label, rules) == category
+
+
+def test_numbered_field_line(rules) -> None:
+    lines = parse_field_line("2.活动时间：9月", rules)
+    assert lines is not None and [(f.label, f.value) for f in lines] == [("活动时间", "9月")]
+
+
+def test_two_fields_on_one_line(rules) -> None:
+    lines = parse_field_line("时间：7：10开始   地点：图书馆一楼大厅", rules)
+    assert lines is not None
+    assert [(f.label, f.value) for f in lines] == [("时间", "7：10开始"), ("地点", "图书馆一楼大厅")]
+
+
+def test_label_in_mid_sentence_is_prose(rules) -> None:
+    assert parse_field_line("请各单位在规定的报名截止时间：9月前报送", rules) is None
+
+
+@given(st.text())
+def test_arbitrary_text_never_raises(rules, text: str) -> None:
+    match_heading(text, rules)
+    parse_field_line(text, rules)
