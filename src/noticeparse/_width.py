@@ -7,6 +7,8 @@ folded text is the same position in the document's own text.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["fold_width"]
 
 _FULLWIDTH_FIRST = 0xFF01
@@ -17,6 +19,10 @@ _TABLE[0x3000] = 0x20  # ideographic space
 _TABLE[0x00A0] = 0x20  # no-break space
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+
+
 def fold_width(text: str) -> str:
     """Return `text` with full-width ASCII forms and wide spaces made ASCII."""
-    return text.translate(_TABLE)
+    # translate() costs a dict lookup per character; most lines need few changes or none.
+    return text.translate(_TABLE) if _WIDE.search(text) else text

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import RulesError
 
@@ -84,6 +84,9 @@ class Matcher(_Model):
         return bool(named) and all(any(test(w) for w in words) for words, test in named)
 
 
+_CATEGORIES = ("time", "location", "lead", "support", "responsible")
+
+
 class LabelRules(_Model):
     max_length: int = Field(ge=1)
     forbidden: str
@@ -92,6 +95,16 @@ class LabelRules(_Model):
     lead: list[Matcher]
     support: list[Matcher]
     responsible: list[Matcher]
+    # Labels repeat throughout a document; remember each one's category.
+    _categories: dict[str, str | None] = PrivateAttr(default_factory=dict)
+
+    def category(self, label: str) -> str | None:
+        """The canonical field (time, location, lead, support, responsible) a compact label names."""
+        if label not in self._categories:
+            self._categories[label] = next(
+                (c for c in _CATEGORIES if any(m.matches(label) for m in getattr(self, c))), None
+            )
+        return self._categories[label]
 
 
 class HeadingStyle(_Model):

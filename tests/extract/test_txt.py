@@ -57,3 +57,8 @@ def test_unknown_extension_is_sniffed(rules) -> None:
 def test_lying_extension_reported(rules) -> None:
     with pytest.raises(UnsupportedFormat, match="pdf input is not supported yet"):
         extract_blocks(Path("a.txt"), b"%PDF-1.7\n", rules)
+
+
+def test_empty_file_warns_no_text(rules) -> None:
+    ex = extract_blocks(Path("a.txt"), b"\n\r\n  \n", rules)
+    assert ex.blocks == [] and [w.code for w in ex.warnings] == ["no_text"]

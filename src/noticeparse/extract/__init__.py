@@ -71,7 +71,12 @@ def detect_format(path: Path, data: bytes) -> str:
 def drop_chrome(texts: list[str], rules: Rules) -> list[str]:
     """Drop web-page and export chrome lines (rules/chrome.toml)."""
     patterns = rules.chrome.lines
-    return [t for t in texts if not any(p.fullmatch(fold_width(t)) for p in patterns)]
+    kept = []
+    for text in texts:
+        folded = fold_width(text)
+        if not any(p.fullmatch(folded) for p in patterns):
+            kept.append(text)
+    return kept
 
 
 def number_blocks(blocks: list[Block]) -> list[Block]:

@@ -67,6 +67,8 @@ def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept = drop_chrome([s for s in (line.strip() for line in lines) if s], rules)
     warnings = []
+    if not kept:
+        warnings.append(NoticeWarning(code="no_text", message="the file holds no text"))
     if guessed:
         warnings.append(
             NoticeWarning(code="encoding_guessed", message=f"decoded as {encoding} by detection")

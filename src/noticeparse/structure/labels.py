@@ -62,11 +62,7 @@ def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
 
 def label_category(label: str, rules: Rules) -> Category | None:
     """The canonical field a printed label stands for (time, location, lead, …), or None."""
-    key = "".join(fold_width(label).split())
-    for category in CATEGORIES:
-        if any(m.matches(key) for m in getattr(rules.labels, category)):
-            return category
-    return None
+    return rules.labels.category("".join(fold_width(label).split()))  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=8)
