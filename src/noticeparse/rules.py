@@ -186,7 +186,8 @@ class MetadataRules(_Model):
     year: Pattern
     body_year: Pattern
     doc_number: Pattern
-    doc_number_brackets: list[str] = Field(min_length=2, max_length=2)
+    # How a 发文字号 is written back, from the pattern's groups prefix, year and num.
+    doc_number_format: str
     decree_number: Pattern
     recipients_end: list[str]
     recipients_not_suffix: list[str]

@@ -29,19 +29,18 @@ def _first_heading(tree: Tree) -> int:
     return min(blocks, default=len(tree.blocks))
 
 
-def _doc_number(head: list[Block], rules: Rules) -> tuple[str | None, int | None]:
+def _doc_number(head: list[Block], rules: Rules) -> str | None:
     meta = rules.metadata
     for block in head:
         folded = fold_width(block.text).strip()
         m = meta.doc_number.fullmatch(folded)
         if m:
-            left, right = meta.doc_number_brackets
             prefix = "".join(m["prefix"].split())
-            return f"{prefix}{left}{m['year']}{right}{m['num']}{folded[m.end('num'):].strip()[:1]}", block.index
+            return meta.doc_number_format.format(prefix=prefix, year=m["year"], num=m["num"])
         m = meta.decree_number.fullmatch(folded)
         if m:
-            return "".join(m["num"].split()), block.index
-    return None, None
+            return "".join(m["num"].split())
+    return None
 
 
 def _is_title_line(text: str, rules: Rules) -> bool:
@@ -218,7 +217,7 @@ def _cc(tree: Tree, rules: Rules) -> list[str]:
 def tree_to_metadata(tree: Tree, rules: Rules) -> NoticeMeta:
     """Read the notice's GB/T 9704 elements from the lines around its body."""
     head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
-    doc_number, _ = _doc_number(head, rules)
+    doc_number = _doc_number(head, rules)
     title, title_at = _title(head, tree, rules)
     issue_date, issuer = _date_and_issuer(tree, head, title, rules)
     return NoticeMeta(
