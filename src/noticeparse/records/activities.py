@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..models import Activity, RecordSource, Section, TimeValue
 from ..rules import Rules
 from ..structure import Node, Tree
@@ -25,9 +27,23 @@ def split_title(text: str, rules: Rules) -> tuple[str | None, str | None]:
     return title or None, rest.strip() or None
 
 
+@dataclass(frozen=True)
+class _Head:
+    """A heading paragraph read once: its title, the rest of its text, its parenthesis fields."""
+
+    title: str | None
+    rest: str | None
+    fields: list[RawField]
+
+
+def _read_head(node: Node, rules: Rules) -> _Head:
+    text, fields = strip_field_parens(node.text, node.block or 0, rules)
+    title, rest = split_title(text, rules)
+    return _Head(title, rest, fields)
+
+
 def _node_title(node: Node, rules: Rules) -> str | None:
-    text, _ = strip_field_parens(node.text, node.block or 0, rules)
-    return split_title(text, rules)[0]
+    return _read_head(node, rules).title
 
 
 def tree_to_sections(tree: Tree, rules: Rules) -> list[Section]:
@@ -58,6 +74,7 @@ def _record(
     tree: Tree,
     rules: Rules,
     title: str | None,
+    heads: dict[int, _Head],
 ) -> Activity | None:
     if not any(f.category for f in fields):
         return None
@@ -76,15 +93,13 @@ def _record(
             printed[f.label] = f"{printed[f.label]}\n{f.value}" if f.label in printed else f.value
     description = None
     if node.kind != "root":
-        text, _ = strip_field_parens(node.text, node.block or 0, rules)
-        rest = split_title(text, rules)[1]
-        description = "\n".join(p for p in [rest, *content_paragraphs] if p) or None
+        description = "\n".join(p for p in [heads[id(node)].rest, *content_paragraphs] if p) or None
     numbers = [a.number for a in ancestors[1:]] + ([node.number] if node.kind != "root" else [])
     spans = [tree.blocks[b] for b in ([node.block] if node.block is not None else []) + blocks]
     return Activity(
         id=".".join(str(n if n is not None else 0) for n in numbers) or "0",
         heading=node.label,
-        path=[t for t in (_node_title(a, rules) for a in ancestors[1:]) if t],
+        path=[t for t in (heads[id(a)].title for a in ancestors[1:]) if t],
         title=title,
         description=description,
         time=TimeValue(label=time.label, raw=_value(time.value, rules)) if time else None,
@@ -109,13 +124,14 @@ def tree_to_activities(tree: Tree, rules: Rules, notice_title: str | None) -> li
     """
     owners: list[tuple[Node, list[Node]]] = []
     collected: dict[int, tuple[list[RawField], list[str], list[int]]] = {}
+    heads: dict[int, _Head] = {}
 
     def visit(node: Node, ancestors: list[Node]) -> None:
         content = node_content(node, tree, rules)
         own_fields = list(content.fields)
         if node.kind != "root":
-            _, head_fields = strip_field_parens(node.text, node.block or 0, rules)
-            own_fields = head_fields + own_fields
+            heads[id(node)] = _read_head(node, rules)
+            own_fields = heads[id(node)].fields + own_fields
         if node.kind in ("grouping", "container"):
             target = next(a for a in reversed(ancestors) if a.kind in ("root", "heading"))
             fields, _, blocks = collected[id(target)]
@@ -131,8 +147,8 @@ def tree_to_activities(tree: Tree, rules: Rules, notice_title: str | None) -> li
     records = []
     for node, ancestors in owners:
         fields, paragraphs, blocks = collected[id(node)]
-        title = notice_title if node.kind == "root" else _node_title(node, rules)
-        record = _record(node, fields, paragraphs, blocks, ancestors, tree, rules, title)
+        title = notice_title if node.kind == "root" else heads[id(node)].title
+        record = _record(node, fields, paragraphs, blocks, ancestors, tree, rules, title, heads)
         if record is not None:
             records.append(record)
     return records
