@@ -13,13 +13,13 @@ import tomllib
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import RulesError
 
-__all__ = ["Rules", "default_rules", "load_rules", "rules_dir"]
+__all__ = ["Category", "Rules", "default_rules", "load_rules", "rules_dir"]
 
 
 def _compile(value: Any) -> re.Pattern[str]:
@@ -84,7 +84,8 @@ class Matcher(_Model):
         return bool(named) and all(any(test(w) for w in words) for words, test in named)
 
 
-_CATEGORIES = ("time", "location", "lead", "support", "responsible")
+# The canonical fields a printed label can stand for, in the order they are tried.
+Category = Literal["time", "location", "lead", "support", "responsible"]
 
 
 class LabelRules(_Model):
@@ -96,13 +97,13 @@ class LabelRules(_Model):
     support: list[Matcher]
     responsible: list[Matcher]
     # Labels repeat throughout a document; remember each one's category.
-    _categories: dict[str, str | None] = PrivateAttr(default_factory=dict)
+    _categories: dict[str, Category | None] = PrivateAttr(default_factory=dict)
 
-    def category(self, label: str) -> str | None:
+    def category(self, label: str) -> Category | None:
         """The canonical field (time, location, lead, support, responsible) a compact label names."""
         if label not in self._categories:
             self._categories[label] = next(
-                (c for c in _CATEGORIES if any(m.matches(label) for m in getattr(self, c))), None
+                (c for c in get_args(Category) if any(m.matches(label) for m in getattr(self, c))), None
             )
         return self._categories[label]
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from .._numerals import numeral_value
 from .._width import fold_width
-from ..rules import Rules
+from ..rules import Category, Rules
 
 __all__ = [
-    "CATEGORIES",
     "Category",
     "FieldLine",
     "HeadingLabel",
@@ -23,8 +21,6 @@ __all__ = [
     "parse_label_value",
 ]
 
-Category = Literal["time", "location", "lead", "support", "responsible"]
-CATEGORIES: tuple[Category, ...] = ("time", "location", "lead", "support", "responsible")
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
 
 def label_category(label: str, rules: Rules) -> Category | None:
     """The canonical field a printed label stands for (time, location, lead, …), or None."""
-    return rules.labels.category("".join(fold_width(label).split()))  # type: ignore[return-value]
+    return rules.labels.category("".join(fold_width(label).split()))
 
 
 @functools.lru_cache(maxsize=8)
