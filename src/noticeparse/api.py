@@ -63,7 +63,7 @@ def parse(path: str | Path, *, rules: RulesArg = None, max_bytes: int = DEFAULT_
         encoding=extraction.encoding,
     )
     tree = blocks_to_tree(extraction.blocks, active)
-    notice = tree_to_notice(tree, source, active, extraction.warnings)
+    notice = tree_to_notice(tree, source, active, extraction.warnings, extraction.page_meta)
     return normalize_notice(notice, active)
 
 

@@ -154,3 +154,6 @@ class Extraction(_Frozen):
     encoding: str | None = None
     pages: int | None = None
     warnings: list[NoticeWarning] = Field(default_factory=list)
+    # Metadata the page prints outside the document body (a web page's headline,
+    # the gov.cn 索引号 table): NoticeMeta keys plus "headline", raw values.
+    page_meta: dict[str, str] = Field(default_factory=dict)

@@ -168,6 +168,7 @@ class TimeSpan(_Model):
 
 class TimeRules(_Model):
     hints: list[Pattern]
+    continues: Pattern
     prefixes: list[str]
     drop: list[Pattern]
     no_date: list[Pattern]
@@ -200,6 +201,51 @@ class MetadataRules(_Model):
     cc: Pattern
 
 
+class AssignmentRules(_Model):
+    lead: list[str]
+    responsible: list[str]
+    support: list[str]
+    with_words: list[str]
+    clause_separators: list[str]
+    first_unit_leads: list[Pattern]
+    not_unit_prefixes: list[str]
+    not_unit_words: list[str]
+    max_unit_length: int = Field(ge=1)
+    role_prefix_max_length: int = Field(ge=0)
+    _duties: list[tuple[str, Category]] = PrivateAttr(default_factory=list)
+
+    def duties(self) -> list[tuple[str, Category]]:
+        """Every duty word with the category it gives its units, longest word first."""
+        if not self._duties:
+            words: list[tuple[str, Category]] = [
+                *((w, "lead") for w in self.lead),
+                *((w, "responsible") for w in self.responsible),
+                *((w, "support") for w in self.support),
+            ]
+            self._duties.extend(sorted(words, key=lambda wc: -len(wc[0])))
+        return self._duties
+
+
+class TableRules(_Model):
+    title_columns: list[str]
+    index_columns: list[str]
+    max_header_row: int = Field(ge=1)
+    row_number: LinePattern
+
+
+class HeadlineRules(_Model):
+    title_separators: list[str]
+
+
+class HtmlRules(_Model):
+    body_ids: list[str]
+    body_classes: list[str]
+    chrome_classes: list[str]
+    chrome_tags: list[str]
+    meta_labels: dict[str, Literal["title", "issuer", "doc_number", "issue_date"]]
+    headline: HeadlineRules
+
+
 class Rules(_Model):
     """All language data, validated; one attribute per rules file."""
 
@@ -211,6 +257,9 @@ class Rules(_Model):
     orgs: OrgRules
     time: TimeRules
     metadata: MetadataRules
+    html: HtmlRules
+    assignments: AssignmentRules
+    tables: TableRules
 
 
 def rules_dir() -> Path:

@@ -62,8 +62,11 @@ def _split_conjunctions(unit: str, rules: OrgRules) -> list[str]:
         return [unit]
     pattern = "|".join(re.escape(c) for c in sorted(rules.conjunctions, key=len, reverse=True))
     for m in re.finditer(pattern, unit):
-        left, right = _drop_tail(unit[: m.start()], rules), unit[m.end() :]
-        if _is_org(left, rules) and _is_org(right, rules):
+        raw_left = unit[: m.start()].rstrip()
+        left, right = _drop_tail(raw_left, rules), unit[m.end() :]
+        # A list closed by 等 (全国妇联等和各省级人民政府) ends there, whatever its last name.
+        closed = left != raw_left and bool(left)
+        if (closed or _is_org(left, rules)) and _is_org(right, rules):
             return [left, *_split_conjunctions(right.strip(), rules)]
     return [unit]
 

@@ -225,6 +225,15 @@ def parse_time(raw: str, ref: Reference, rules: Rules) -> TimeResult:
     Never raises on any text: what cannot be read is `unparsed`, a recognised
     ongoing phrase or a time of day without a date is `ongoing`.
     """
+    lines = [line for line in raw.splitlines() if line.strip()]
+    if len(lines) > 1:
+        # Lines that each start with a date are a list: first line's start to last line's end.
+        parts = [parse_time(line, ref, rules) for line in lines]
+        if all(part.status == "ok" for part in parts):
+            start, end = parts[0].start, parts[-1].end
+            if start is not None and end is not None and end < start:
+                return TimeResult(None, None, "unparsed")
+            return TimeResult(start, end, "ok")
     trules = rules.time
     text = _clean(raw, trules, rules)
     tokens = _tokens(text, trules)

@@ -12,10 +12,18 @@ __all__ = ["tree_to_notice"]
 
 
 def tree_to_notice(
-    tree: Tree, source: Source, rules: Rules, warnings: list[NoticeWarning] | None = None
+    tree: Tree,
+    source: Source,
+    rules: Rules,
+    warnings: list[NoticeWarning] | None = None,
+    page_meta: dict[str, str] | None = None,
 ) -> Notice:
-    """Build the notice with raw field values; `normalize_notice` turns them into dates and units."""
-    meta = tree_to_metadata(tree, rules)
+    """Build the notice with raw field values; `normalize_notice` turns them into dates and units.
+
+    `page_meta` is what the page printed outside the body (Extraction.page_meta):
+    it fills metadata the document itself does not print.
+    """
+    meta = tree_to_metadata(tree, rules, page_meta or {})
     return Notice(
         source=source,
         notice=meta,

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._width import fold_width
 from ..rules import Rules
 from ..structure import Node, Tree
 from ..structure.labels import Category, label_category, parse_field_line, parse_label_value
-from .parens import field_parens
+from .assignments import parse_assignments
+from .parens import Paren, find_parens, paren_fields
 
 __all__ = ["NodeContent", "RawField", "node_content", "strip_field_parens"]
 
 
 @dataclass(frozen=True)
 class RawField:
-    """A label and value as printed; `label` is None for an unlabelled time phrase."""
+    """A label and value as printed.
+
+    `label` is None for an unlabelled time phrase in a field parenthesis and for
+    the units of a responsibility parenthesis (form 3), which are not printed fields.
+    """
 
     label: str | None
     value: str
@@ -37,20 +43,45 @@ def _category(label: str | None, rules: Rules) -> Category | None:
     return label_category(label, rules)
 
 
-def strip_field_parens(text: str, block: int, rules: Rules) -> tuple[str, list[RawField]]:
-    """`text` without its field parentheses, and the fields they held."""
+def _under_note(note: tuple[int, int] | None, block: int, text: str, paren: Paren, rules: Rules) -> bool:
+    """Whether a first-unit-leads note stands before (or inside) this parenthesis."""
+    if note is None or note[0] > block:
+        return False
+    if note[0] < block:
+        return True
+    folded = fold_width(text)
+    starts = [m.start() for p in rules.assignments.first_unit_leads for m in [p.search(folded)] if m]
+    return not starts or min(starts) < paren.end
+
+
+def strip_field_parens(
+    text: str, block: int, rules: Rules, note: tuple[int, int] | None = None
+) -> tuple[str, list[RawField]]:
+    """`text` without its field and responsibility parentheses, and the fields they held.
+
+    `note` is where the document says the first unit listed leads (block, offset).
+    """
     found: list[RawField] = []
     kept, last = [], 0
-    for paren, fields in field_parens(text, rules):
+    for paren in find_parens(text, rules):
+        fields = paren_fields(paren, rules)
+        if fields:
+            for f in fields:
+                found.append(RawField(f.label, f.value, _category(f.label, rules), (block, f.offset)))
+        else:
+            first_leads = _under_note(note, block, text, paren, rules)
+            assigned = parse_assignments(paren.inner, rules, first_leads=first_leads)
+            if not assigned:
+                continue
+            at = paren.start + 1
+            found.extend(RawField(None, a.units, a.category, (block, at + a.offset)) for a in assigned)
         kept.append(text[last : paren.start])
         last = paren.end
-        for f in fields:
-            found.append(RawField(f.label, f.value, _category(f.label, rules), (block, f.offset)))
     kept.append(text[last:])
     return "".join(kept).strip(), found
 
 
-def node_content(node: Node, tree: Tree, rules: Rules) -> NodeContent:
+def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
     """The fields and plain paragraphs `node` owns directly (not its children's)."""
     fields: list[RawField] = []
     paragraphs: list[str] = []
@@ -81,13 +112,21 @@ def node_content(node: Node, tree: Tree, rules: Rules) -> NodeContent:
                 pos = (item.block, line.start)
                 fields.append(RawField(line.label, value, label_category(line.label, rules), pos))
             continue
+        last = fields[-1] if fields else None
+        if (
+            k > 0 and last is not None and last.category == "time" and last.position[0] == items[k - 1].block
+            and rules.time.continues.match(fold_width(item.text).strip())
+        ):
+            # A time value continued on the next line.
+            fields[-1] = RawField(last.label, f"{last.value}\n{item.text.strip()}", last.category, last.position)
+            continue
         if pending_labels:
             # A container heading (活动时间与地点): unlabelled lines fill its labels in order.
             label = pending_labels.pop(0)
             cat = label_category(label, rules)
             fields.append(RawField(label, item.text.strip(), cat, (item.block, 0)))
             continue
-        text, found = strip_field_parens(item.text, item.block, rules)
+        text, found = strip_field_parens(item.text, item.block, rules, note)
         fields.extend(found)
         if text:
             paragraphs.append(text)

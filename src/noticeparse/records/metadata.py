@@ -72,11 +72,13 @@ def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int
             joins = (
                 line.startswith(about)
                 or about in _compact(prev.text)
-                or len(line) <= DEFAULT_SHORT_TITLE_LINE
+                # Only the line directly above continues into a short last line.
+                or (j == k - 1 and len(line) <= DEFAULT_SHORT_TITLE_LINE)
             )
             if not joins:
                 break
             parts.insert(0, prev.text.strip())
+            line = _compact(prev.text)
         return "".join(parts), block.index
     return None, None
 
@@ -121,7 +123,7 @@ def _masthead(head: list[Block], rules: Rules) -> str | None:
 
 
 def _date_and_issuer(
-    tree: Tree, head: list[Block], title: str | None, rules: Rules
+    tree: Tree, head: list[Block], title: str | None, rules: Rules, page_issuer: str | None
 ) -> tuple[dt.date | None, str | None]:
     blocks = tree.blocks
     dates = [i for i, role in sorted(tree.roles.items()) if role == "date"]
@@ -139,7 +141,7 @@ def _date_and_issuer(
         if parsed and parsed[2] is not None:
             issue_date = dt.date(*parsed)  # type: ignore[arg-type]
     if issuer is None:
-        issuer = _masthead(head, rules)
+        issuer = _masthead(head, rules) or page_issuer
     about = rules.metadata.about
     if issuer is None and title and about in title:
         issuer = title.split(about, 1)[0].strip() or None
@@ -214,12 +216,35 @@ def _cc(tree: Tree, rules: Rules) -> list[str]:
     return []
 
 
-def tree_to_metadata(tree: Tree, rules: Rules) -> NoticeMeta:
-    """Read the notice's GB/T 9704 elements from the lines around its body."""
+def _page_date(page_meta: dict[str, str], rules: Rules) -> dt.date | None:
+    parsed = parse_date_line(page_meta.get("issue_date", ""), rules)
+    if parsed and parsed[2] is not None:
+        return dt.date(*parsed)  # type: ignore[arg-type]
+    return None
+
+
+def _page_doc_number(page_meta: dict[str, str], rules: Rules) -> str | None:
+    value = page_meta.get("doc_number")
+    if not value:
+        return None
+    found = _doc_number([Block(index=0, text=value)], rules)
+    return found or value.strip()
+
+
+def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None = None) -> NoticeMeta:
+    """Read the notice's GB/T 9704 elements from the lines around its body.
+
+    What the document prints wins; `page_meta` (a web page's metadata table and
+    headline) fills what it does not.
+    """
+    page = page_meta or {}
     head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
-    doc_number = _doc_number(head, rules)
+    doc_number = _doc_number(head, rules) or _page_doc_number(page, rules)
     title, title_at = _title(head, tree, rules)
-    issue_date, issuer = _date_and_issuer(tree, head, title, rules)
+    if title is None:
+        title = page.get("title") or page.get("headline")
+    issue_date, issuer = _date_and_issuer(tree, head, title, rules, page.get("issuer"))
+    issue_date = issue_date or _page_date(page, rules)
     return NoticeMeta(
         title=title,
         issuer=issuer,

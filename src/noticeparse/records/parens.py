@@ -8,7 +8,7 @@ from .._width import fold_width
 from ..rules import Rules
 from ..structure.labels import label_category, looks_like_time, parse_label_value
 
-__all__ = ["Paren", "ParenField", "field_parens", "find_parens", "split_top_level"]
+__all__ = ["Paren", "ParenField", "find_parens", "paren_fields", "split_top_level"]
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,8 @@ def split_top_level(text: str, separators: list[str], rules: Rules) -> list[tupl
     return parts
 
 
-def field_parens(text: str, rules: Rules) -> list[tuple[Paren, list[ParenField]]]:
-    """The field parentheses of `text` (those holding at least one canonical label), parsed."""
-    out = []
-    for paren in find_parens(text, rules):
-        fields = _paren_fields(paren, rules)
-        if fields:
-            out.append((paren, fields))
-    return out
-
-
-def _paren_fields(paren: Paren, rules: Rules) -> list[ParenField] | None:
+def paren_fields(paren: Paren, rules: Rules) -> list[ParenField] | None:
+    """The fields of a field parenthesis (one holding at least one canonical label), else None."""
     fields: list[ParenField] = []
     canonical = False
     folded_inner = fold_width(paren.inner)

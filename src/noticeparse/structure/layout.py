@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Literal
 
 from .._numerals import fold_numerals
@@ -49,6 +50,8 @@ def is_organ_line(text: str, rules: Rules) -> bool:
     if meta.attachment_start.fullmatch(folded) or meta.doc_number.fullmatch(folded):
         return False
     compact = "".join(folded.split())
+    if not any(unicodedata.category(ch) == "Lo" for ch in compact):
+        return False  # an organ's name is written in CJK (not a file name or a number)
     if meta.masthead_suffixes and compact.endswith(tuple(meta.masthead_suffixes)):
         return False
     return not compact.endswith(tuple(meta.title_suffixes))

@@ -79,7 +79,10 @@ def _is_label(text: str, rules: Rules) -> bool:
 def _container_labels(rest: str, rules: Rules) -> list[str] | None:
     joiners = "|".join(re.escape(j) for j in sorted(rules.headings.label_joiners, key=len, reverse=True))
     parts = [p.strip() for p in re.split(joiners, rest) if p.strip()] if joiners else [rest]
-    if len(parts) < 2 or not all(_is_label(p, rules) and label_category(p, rules) for p in parts):
+    # Every part reads as a label and at least one names a canonical field (演练时间、集合地点及参加学生).
+    if len(parts) < 2 or not all(_is_label(p, rules) for p in parts):
+        return None
+    if not any(label_category(p, rules) for p in parts):
         return None
     return parts
 

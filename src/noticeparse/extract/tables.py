@@ -1,0 +1,65 @@
+"""Table grids shared by the extractors: merged cells expanded into a plain rectangle.
+
+HTML (rowspan/colspan), Word (gridSpan/vMerge) and PDF tables all describe
+merged cells; every extractor hands its rows here as `Cell`s and gets back a
+grid in which a merged value repeats into every row and column it spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Cell", "expand_spans", "is_data_grid", "table_text"]
+
+# Spans beyond this are treated as this: a broken rowspan="9999" must not make a huge grid.
+DEFAULT_MAX_SPAN = 500
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as written: its text and how many rows and columns it covers (0 rows = to the end)."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def expand_spans(rows: list[list[Cell]], max_span: int = DEFAULT_MAX_SPAN) -> list[list[str]]:
+    """A rectangular grid of cell texts with every merged cell repeated into the slots it covers."""
+    grid: list[list[str | None]] = []
+    n_rows = len(rows)
+    for r, row in enumerate(rows):
+        while len(grid) <= r:
+            grid.append([])
+        c = 0
+        for cell in row:
+            while c < len(grid[r]) and grid[r][c] is not None:
+                c += 1
+            rowspan = cell.rowspan if cell.rowspan > 0 else n_rows - r
+            rowspan = max(1, min(rowspan, max_span, n_rows - r))
+            colspan = max(1, min(cell.colspan, max_span))
+            for dr in range(rowspan):
+                target = grid[r + dr] if r + dr < len(grid) else None
+                if target is None:
+                    grid.append([])
+                    target = grid[r + dr]
+                while len(target) < c + colspan:
+                    target.append(None)
+                for dc in range(colspan):
+                    target[c + dc] = cell.text
+            c += colspan
+    width = max((len(row) for row in grid), default=0)
+    return [[v if v is not None else "" for v in row] + [""] * (width - len(row)) for row in grid]
+
+
+def is_data_grid(grid: list[list[str]]) -> bool:
+    """Whether a grid is a table of data rather than page layout: two rows and two columns of text."""
+    filled_rows = [row for row in grid if any(v.strip() for v in row)]
+    if len(filled_rows) < 2:
+        return False
+    return any(len({v for v in row if v.strip()}) >= 2 for row in filled_rows)
+
+
+def table_text(grid: list[list[str]]) -> str:
+    """The plain text of a grid: cells joined by tabs, rows by newlines, merged repeats kept."""
+    return "\n".join("\t".join(" ".join(v.split()) for v in row) for row in grid)
