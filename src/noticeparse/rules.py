@@ -90,6 +90,7 @@ Category = Literal["time", "location", "lead", "support", "responsible"]
 
 class LabelRules(_Model):
     max_length: int = Field(ge=1)
+    blank_value: Pattern
     forbidden: str
     time: list[Matcher]
     location: list[Matcher]

@@ -88,6 +88,10 @@ def _clause(text: str, offset: int, rules: Rules, cell: Category | None) -> list
     if duty is None:
         return [Assignment(stripped, cell, at)] if cell and stripped else None
     units = stripped[: duty[0]]
+    inner = _duty(fold_width(units), rules, anywhere=False)
+    if inner is not None and inner[0] > 0:
+        # A compound duty (负责落实): the first word says what the units do.
+        units, duty = units[: inner[0]], inner
     if not _valid_units(units, rules):
         return None
     category = duty[2]

@@ -109,6 +109,8 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
                     # The value stands on the next line (活动内容：⏎ …).
                     value, skip = items[k + 1].text.strip(), k + 1
                     blocks.append(items[k + 1].block)
+                if rules.labels.blank_value.fullmatch(fold_width(value)):
+                    continue  # a form's blank to fill in (填表日期：  年  月  日)
                 pos = (item.block, line.start)
                 fields.append(RawField(line.label, value, label_category(line.label, rules), pos))
             continue

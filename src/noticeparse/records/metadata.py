@@ -122,6 +122,15 @@ def _masthead(head: list[Block], rules: Rules) -> str | None:
     return None
 
 
+def _signed_names(line: str, rules: Rules) -> list[str]:
+    """The organs of one signature line: joint organs printed side by side are separate names."""
+    parts = line.split()
+    suffixes = tuple(rules.orgs.suffixes)
+    if len(parts) > 1 and all(p.endswith(suffixes) and len(p) > 2 for p in parts):
+        return parts
+    return [line.strip()]
+
+
 def _date_and_issuer(
     tree: Tree, head: list[Block], title: str | None, rules: Rules, page_issuer: str | None
 ) -> tuple[dt.date | None, str | None]:
@@ -131,7 +140,7 @@ def _date_and_issuer(
     for i in dates:
         signature = signature_lines(blocks, i, rules)
         if signature and not any(_is_person(blocks[j].text, rules) for j in signature):
-            chosen, issuer = i, "、".join(blocks[j].text.strip() for j in signature)
+            chosen, issuer = i, "、".join(n for j in signature for n in _signed_names(blocks[j].text, rules))
             break
     if chosen is None and dates:
         chosen = dates[0]
@@ -177,8 +186,17 @@ def _attachments(tree: Tree, rules: Rules) -> list[str]:
         rest = block.text[offset + m.start("rest") : offset + m.end("rest")].strip()
         items = _numbered(rest, rules) if rest else []
         j = i + 1
-        while j < len(blocks) and meta.attachment_item.match(fold_width(blocks[j].text)):
-            items.extend(_numbered(blocks[j].text, rules))
+        while j < len(blocks):
+            text, folded = blocks[j].text, fold_width(blocks[j].text).strip()
+            again = meta.attachment.fullmatch(folded)
+            if again and again["rest"].strip():
+                # 附件一：… ⏎ 附件二：…: each attachment on its own labelled line.
+                lead = len(text) - len(text.lstrip())
+                items.extend(_numbered(text[lead + again.start("rest") : lead + again.end("rest")], rules))
+            elif meta.attachment_item.match(folded):
+                items.extend(_numbered(text, rules))
+            else:
+                break
             j += 1
         if not items and j < len(blocks) and j not in tree.roles:
             nxt = blocks[j].text.strip()

@@ -74,6 +74,15 @@ def signature_lines(blocks: list[Block], i: int, rules: Rules) -> list[int]:
     return below
 
 
+def _label_heading(text: str, rules: Rules) -> bool:
+    """A heading short enough to be a field label (二、活动时间): a date right under it is its value."""
+    heading = match_heading(text, rules)
+    if heading is None:
+        return False
+    rest = "".join(fold_width(text[heading.end :]).split())
+    return len(rest) <= rules.labels.max_length
+
+
 def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
     """Role of each layout block, by block index; blocks without a role are absent."""
     roles: dict[int, Role] = {}
@@ -86,10 +95,7 @@ def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
             roles[i] = "attachment"
         elif meta.attachment_start.fullmatch(folded):
             roles[i] = "attachment_start"
-        elif parse_date_line(block.text, rules) and not (
-            # A date right under a heading is that heading's value, not a 落款.
-            i > 0 and match_heading(blocks[i - 1].text, rules)
-        ):
+        elif parse_date_line(block.text, rules) and not (i > 0 and _label_heading(blocks[i - 1].text, rules)):
             roles[i] = "date"
             for j in signature_lines(blocks, i, rules):
                 roles.setdefault(j, "signature")
