@@ -94,6 +94,14 @@ def test_unknown_year_gives_null_and_warning(rules) -> None:
     assert (result.start, result.end, result.status) == (None, None, "unparsed")
 
 
+def test_lines_that_each_start_with_a_date_are_a_list(rules) -> None:
+    result = parse_time("9月5日（高一）班会课\n9月6日（高三）班会课", Reference(year=2024), rules)
+    assert (result.start, result.end, result.status) == (dt.date(2024, 9, 5), dt.date(2024, 9, 6), "ok")
+    # A second line that is prose leaves the first expression governing.
+    result = parse_time("9月5日\n另行通知", Reference(year=2024), rules)
+    assert (result.start, result.end) == (dt.date(2024, 9, 5), dt.date(2024, 9, 5))
+
+
 def test_explicit_year_needs_no_reference(rules) -> None:
     result = parse_time("2023年5月", Reference(year=None), rules)
     assert (result.start, result.end) == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))

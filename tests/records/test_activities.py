@@ -121,3 +121,18 @@ def test_signature_block_is_not_swallowed(rules) -> None:
 def test_unparsed_time_warns(rules) -> None:
     n = notice_of(rules, "2022年学术节", "1.演讲比赛", "时间：4月30日-22日")
     assert [(w.code, w.activity) for w in n.warnings] == [("time_unparsed", "1")]
+
+
+def test_a_time_value_continued_on_the_next_line(rules) -> None:
+    n = notice_of(
+        rules, "2024年教师节活动方案", "1.活动一：主题班会", "（1）活动时间：9月5日（高一）班会课",
+        "9月6日（高三）班会课", "（2）活动内容：讲述故事。",
+    )
+    t = n.activities[0].time
+    assert t is not None and t.raw == "9月5日（高一）班会课\n9月6日（高三）班会课"
+    assert (str(t.start), str(t.end)) == ("2024-09-05", "2024-09-06")
+
+
+def test_a_blank_form_value_is_no_field(rules) -> None:
+    n = notice_of(rules, "2009年考核工作的通知", "附件1：", "考核登记表", "填表日期：   年   月   日")
+    assert n.activities == []

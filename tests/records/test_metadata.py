@@ -86,3 +86,36 @@ def test_person_signature_falls_back_to_masthead(rules) -> None:
 def test_year_from_title_then_body(rules) -> None:
     assert meta_of(rules, "2020-2021学年工作安排").year == 2020
     assert meta_of(rules, "校庆活动方案", "一、时间", "2017年10月5日").year == 2017
+
+
+def test_a_slogan_above_a_two_line_title_is_not_part_of_it(rules) -> None:
+    m = meta_of(rules, "十八而志逐梦想 青春有为向未来", "2023年浙江省“18岁成人礼”", "宣誓仪式活动方案", "一、活动主题")
+    assert m.title == "2023年浙江省“18岁成人礼”宣誓仪式活动方案"
+
+
+def test_joint_signature_on_one_line(rules) -> None:
+    m = meta_of(rules, "关于做好督查工作的通知", "一、督查时间", "中共某市委教育工作委员会 某市教育局", "2017年9月26日")
+    assert m.issuer == "中共某市委教育工作委员会、某市教育局"
+
+
+def test_signature_is_not_a_file_name(rules) -> None:
+    m = meta_of(rules, "关于春游的通知", "附件：报名表", "202603041004057825.xls", "某某工会", "2026年3月3日")
+    assert m.issuer == "某某工会"
+
+
+def test_attachments_each_on_a_labelled_line(rules) -> None:
+    m = meta_of(
+        rules, "关于活动的通知", "一、要求", "附件一：学校参与流程", "附件二：家庭参与流程", "某局", "2017年3月21日"
+    )
+    assert m.attachments == ["学校参与流程", "家庭参与流程"]
+
+
+def test_page_metadata_is_a_fallback(rules) -> None:
+    tree = blocks_to_tree(blocks("各学校：", "一、活动时间：2019年1月5日"), rules)
+    page = {
+        "title": "某某通知", "issuer": "国务院办公厅", "doc_number": "国办发[2018]129号", "issue_date": "2018年12月30日"
+    }
+    m = tree_to_metadata(tree, rules, page)
+    assert (m.title, m.issuer, m.doc_number, m.issue_date) == (
+        "某某通知", "国务院办公厅", "国办发〔2018〕129号", dt.date(2018, 12, 30),
+    )

@@ -23,7 +23,10 @@ HEADINGS = [
     ("⑳活动", "⑳", "circled", 20),
     ("第三章　总则", "第三章", "chapter", 3),
     ("第十二条 为了", "第十二条", "article", 12),
+    ("献礼一：校园文化艺术节开幕式", "献礼一：", "named", 1),
+    ("活动十二：演讲比赛", "活动十二：", "named", 12),
 ]
+
 
 
 @pytest.mark.parametrize(("text", "label", "style", "number"), HEADINGS, ids=[h[0] for h in HEADINGS])
@@ -33,7 +36,10 @@ def test_heading_label(text: str, label: str, style: str, number: int, rules) ->
     assert (found.label, found.style, found.number) == (label, style, number)
 
 
-@pytest.mark.parametrize("text", ["2024年9月13日", "1.5万元补贴", "一是加强领导", "活动时间：9月", "正文"])
+@pytest.mark.parametrize(
+    "text",
+    ["2024年9月13日", "1.5万元补贴", "一是加强领导", "活动时间：9月", "正文", "统一：全市", "第一：要", "星期一上午"],
+)
 def test_not_a_heading(text: str, rules) -> None:
     assert match_heading(text, rules) is None
 

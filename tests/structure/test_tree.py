@@ -66,6 +66,21 @@ def test_container_heading(rules) -> None:
     assert node.kind == "container" and node.labels == ["活动时间", "地点"]
 
 
+def test_container_of_labels_of_which_one_is_canonical(rules) -> None:
+    tree = blocks_to_tree(blocks("三、演练时间、集合地点及参加学生", "时间：2021年10月27日"), rules)
+    assert tree.root.children[0].kind == "container"
+    # No canonical label among the parts: an ordinary heading.
+    tree = blocks_to_tree(blocks("四、活动形式、内容及参与办法", "1.班主任授课。"), rules)
+    assert tree.root.children[0].kind == "heading"
+
+
+def test_a_date_under_a_long_heading_is_the_issue_date(rules) -> None:
+    tree = blocks_to_tree(blocks("一、考核", "3.事业单位年度考核优秀人员名册", "二〇〇九年十二月十四日"), rules)
+    assert tree.roles.get(2) == "date"
+    tree = blocks_to_tree(blocks("一、考核", "三、活动时间", "2009年12月14日"), rules)
+    assert tree.roles.get(2) is None
+
+
 def test_signature_and_date_close_headings(rules) -> None:
     tree = blocks_to_tree(
         blocks("一、甲", "正文。", "某某市教育局", "2024年9月13日", "附件：清单"), rules

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import html as html_lib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ class _Reader:
             return True
         return bool(_HIDDEN.search(el.get("style") or "")) or el.get("hidden") is not None
 
-    def walk(self, el: Any) -> None:
+    def walk(self, el: Any, label: str = "") -> None:
         tag = _tag(el)
         if tag == "br":
             self.flush()
@@ -125,6 +125,7 @@ class _Reader:
         block = tag in _BLOCK_TAGS
         if block:
             self.flush()
+            self.buffer.append(label)
         elif el.text and len(el) == 0 and not el.text.strip() and "\n" in el.text:
             # An inline element holding only a line break: Word's soft break saved as HTML.
             self.flush()
@@ -136,10 +137,11 @@ class _Reader:
         for child in el:
             if not self.skipped(child):
                 if numbered and _tag(child) == "li":
-                    self.flush()
-                    self.buffer.append(_list_label(el, count))
+                    # The number a browser draws before the item is not in the text.
+                    self.walk(child, _list_label(el, count))
                     count += 1
-                self.walk(child)
+                else:
+                    self.walk(child)
             if child.tail:
                 self.buffer.append(child.tail)
         if block:
@@ -158,16 +160,16 @@ class _Reader:
         return "\n".join(t for t in texts if t)
 
     def table(self, el: Any) -> None:
-        rows = [
-            [
-                Cell(self.cell_text(td), _span(td.get("rowspan"), 1), _span(td.get("colspan"), 1))
-                for td in tr
-                if _tag(td) in ("td", "th")
-            ]
-            for tr in _rows(el)
-        ]
-        grid = expand_spans(rows)
-        if not is_data_grid(grid):
+        def grid_of(text: Callable[[Any], str]) -> list[list[str]]:
+            return expand_spans([
+                [Cell(text(td), _span(td.get("rowspan"), 1), _span(td.get("colspan"), 1))
+                 for td in tr if _tag(td) in ("td", "th")]
+                for tr in _rows(el)
+            ])
+
+        # Decide on the flat text first: reading nested layout tables cell by cell
+        # twice per level would cost 2^depth.
+        if not is_data_grid(grid_of(_text_of)):
             # Page layout: read each cell's content as ordinary paragraphs.
             for tr in _rows(el):
                 for td in tr:
@@ -177,6 +179,7 @@ class _Reader:
             return
         for caption in el.iterchildren("caption"):
             self.walk(caption)
+        grid = grid_of(self.cell_text)
         self.blocks.append(
             Block(index=len(self.blocks), kind="table", text=table_text(grid), cells=grid)
         )
