@@ -71,11 +71,19 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_format(tmp_path: Path) -> None:
+    f = tmp_path / "a.ofd"
+    f.write_bytes(b"PK\x03\x04rest")
+    result = run("extract", str(f))
+    assert result.exit_code == EXIT_FAILED
+    assert result.stderr.count("\n") == 1 and "ofd input is not supported yet" in result.stderr
+
+
+def test_damaged_docx_is_one_line(tmp_path: Path) -> None:
     f = tmp_path / "a.docx"
     f.write_bytes(b"PK\x03\x04rest")
     result = run("extract", str(f))
     assert result.exit_code == EXIT_FAILED
-    assert result.stderr.count("\n") == 1 and "docx input is not supported yet" in result.stderr
+    assert result.stderr == f"Error: {f}: not a .docx (damaged zip: File is not a zip file)\n"
 
 
 def test_bad_rules_file_exit_2(tmp_path: Path) -> None:

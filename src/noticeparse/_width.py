@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fold_width"]
+__all__ = ["fold_width", "plain_spaces"]
 
 _FULLWIDTH_FIRST = 0xFF01
 _FULLWIDTH_LAST = 0xFF5E
@@ -26,3 +26,16 @@ def fold_width(text: str) -> str:
     """Return `text` with full-width ASCII forms and wide spaces made ASCII."""
     # translate() costs a dict lookup per character; most lines need few changes or none.
     return text.translate(_TABLE) if _WIDE.search(text) else text
+
+
+# Typographic spaces become a plain space, zero-width characters disappear; the
+# ideographic space (a CJK indent) is kept as written.
+_SPACES = {cp: 0x20 for cp in (0x00A0, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
+                               0x202F, 0x205F)}
+_SPACES.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})
+_ODD = re.compile("[\u00a0\u2002-\u200d\u202f\u205f\u2060\ufeff\u00ad]")
+
+
+def plain_spaces(text: str) -> str:
+    """Return `text` with no-break and typographic spaces as " " and zero-width characters removed."""
+    return text.translate(_SPACES) if _ODD.search(text) else text

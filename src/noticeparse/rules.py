@@ -234,6 +234,20 @@ class TableRules(_Model):
     row_number: LinePattern
 
 
+class NumberingRules(_Model):
+    chinese_digits: str = Field(min_length=10, max_length=10)
+    chinese_units: str = Field(min_length=3, max_length=3)
+    legal_digits: str = Field(min_length=10, max_length=10)
+    legal_units: str = Field(min_length=3, max_length=3)
+    ideograph_traditional: str = Field(min_length=1)
+    ideograph_zodiac: str = Field(min_length=1)
+
+
+class DocxRules(_Model):
+    heading_styles: list[str]
+    numbering: NumberingRules
+
+
 class HeadlineRules(_Model):
     title_separators: list[str]
 
@@ -261,6 +275,7 @@ class Rules(_Model):
     html: HtmlRules
     assignments: AssignmentRules
     tables: TableRules
+    docx: DocxRules
 
 
 def rules_dir() -> Path:

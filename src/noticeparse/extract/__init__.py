@@ -34,7 +34,7 @@ SUFFIXES: dict[str, str] = {
     ".pdf": "pdf",
     ".ofd": "ofd",
 }
-SUPPORTED = ("txt", "html")
+SUPPORTED = ("txt", "html", "docx", "doc")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _SNIFF_BYTES = 2048
 
@@ -59,7 +59,10 @@ def detect_format(path: Path, data: bytes) -> str:
 
     Raises UnsupportedFormat when the format has no extractor yet.
     """
-    fmt = sniff_format(data) or SUFFIXES.get(path.suffix.lower()) or "txt"
+    named = SUFFIXES.get(path.suffix.lower())
+    fmt = sniff_format(data) or named or "txt"
+    if fmt == "docx" and named == "ofd":
+        fmt = "ofd"  # both are zip packages; the name tells them apart
     if fmt == "txt" and path.suffix.lower() in SUFFIXES and SUFFIXES[path.suffix.lower()] != "txt":
         # A .docx or .pdf without its signature is damaged or mislabelled, not text.
         fmt = SUFFIXES[path.suffix.lower()]

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import DecodeError
+from .._width import plain_spaces
+from ..errors import CorruptFile
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
 from .tables import Cell, expand_spans, is_data_grid, table_text
@@ -74,7 +75,7 @@ def decode_page(path: Path, data: bytes) -> tuple[str, str, bool]:
 
 
 def _clean(text: str) -> str:
-    text = _CJK_BREAK.sub("", text)
+    text = _CJK_BREAK.sub("", plain_spaces(text))
     return _SPACE_RUN.sub(" ", text).strip()
 
 
@@ -314,7 +315,7 @@ def _parse(path: Path, text: str) -> Any:
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise DecodeError(path, f"not a readable web page ({exc})") from exc
+        raise CorruptFile(path, f"not a readable web page ({exc})") from exc
     return root
 
 

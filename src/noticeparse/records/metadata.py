@@ -83,6 +83,20 @@ def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int
     return None, None
 
 
+def _styled_title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int | None]:
+    """A title the format marked as the top heading (Word's Heading 1, HTML h1, a PDF's largest line)."""
+    for block in head:
+        if block.level_hint != 1 or block.index in tree.roles:
+            continue
+        folded = fold_width(block.text).strip()
+        if len(_compact(block.text)) > rules.metadata.title_max_length:
+            continue
+        if any(m in folded for m in rules.text.sentence_end) or folded.endswith(tuple(rules.text.label_separators)):
+            continue
+        return block.text.strip(), block.index
+    return None, None
+
+
 def _split_list(text: str, rules: Rules) -> list[str]:
     parts = split_top_level(text, rules.metadata.list_separators, rules)
     return [p.strip() for _, p in parts if p.strip()]
@@ -114,10 +128,12 @@ def _is_person(text: str, rules: Rules) -> bool:
 
 
 def _masthead(head: list[Block], rules: Rules) -> str | None:
+    organs = tuple(rules.orgs.suffixes)
     for block in head:
         compact = _compact(block.text)
         for suffix in rules.metadata.masthead_suffixes:
-            if compact.endswith(suffix) and len(compact) > len(suffix):
+            # 国务院办公厅文件 is a 版头; 2026年中央一号文件 is a title (its stem names no organ).
+            if compact.endswith(suffix) and compact[: -len(suffix)].endswith(organs):
                 return block.text.strip()[: -len(suffix)].strip()
     return None
 
@@ -259,6 +275,8 @@ def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None 
     head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
     doc_number = _doc_number(head, rules) or _page_doc_number(page, rules)
     title, title_at = _title(head, tree, rules)
+    if title is None:
+        title, title_at = _styled_title(head, tree, rules)
     if title is None:
         title = page.get("title") or page.get("headline")
     issue_date, issuer = _date_and_issuer(tree, head, title, rules, page.get("issuer"))

@@ -1,0 +1,339 @@
+"""Word .docx: body paragraphs and tables in document order, automatic numbering rendered.
+
+python-docx opens the package (relationships, the main document part, styles
+and numbering parts); the body is then read from its oxml, because python-docx
+has no API for what a notice needs: Word's automatic numbering labels
+(`numbering.py`), text boxes, content controls (w:sdt) and merged cells
+(gridSpan, vMerge). Headers, footers, footnotes and comments live in other parts
+and never enter the body. Tabs become spaces; a soft line break starts a new
+block, as it starts a new line on the page. Deleted and moved-away revisions
+and field codes are skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._width import plain_spaces
+from ..errors import CorruptFile, EncryptedFile, LimitExceeded
+from ..models import Block, Extraction, NoticeWarning
+from ..rules import Rules
+from .numbering import Numberer, W
+from .tables import Cell, expand_spans, is_data_grid, table_text
+
+__all__ = ["DEFAULT_MAX_UNZIPPED", "extract", "open_package"]
+
+# The parts a .docx may inflate to, together; a zip bomb stops here.
+DEFAULT_MAX_UNZIPPED = 512 * 1024 * 1024
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _SDT, _TC, _TR = (f"{W}{t}" for t in ("p", "tbl", "sdt", "tc", "tr"))
+_SKIP = {f"{W}{t}" for t in ("del", "moveFrom", "instrText", "delText", "pPr", "rPr", "fldData")} | {
+    f"{_MC}Fallback",
+}
+_TXBX = f"{W}txbxContent"
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
+_HEADING_NUMBER = re.compile(r"(\d)$")
+
+
+def open_package(path: Path, data: bytes, max_unzipped: int = DEFAULT_MAX_UNZIPPED) -> Any:
+    """The python-docx Document of `data`, or a CorruptFile/EncryptedFile/LimitExceeded error."""
+    if data.startswith(_OLE_SIGNATURE):
+        # Word saves password-protected .docx files as an OLE container.
+        raise EncryptedFile(path, "encrypted or legacy Word file (OLE container, not a .docx zip)")
+    if not data.startswith(b"PK"):
+        raise CorruptFile(path, "not a .docx (zip signature missing)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise CorruptFile(path, f"not a .docx (damaged zip: {exc})") from exc
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        raise CorruptFile(path, "not a .docx (zip without word/document.xml)")
+    if total > max_unzipped:
+        raise LimitExceeded(path, f"unzips to {total} bytes, over the {max_unzipped}-byte limit")
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise CorruptFile(path, f"not a .docx ({exc or type(exc).__name__})") from exc
+    except Exception as exc:  # lxml's XMLSyntaxError and python-docx's own, without importing lxml here
+        raise CorruptFile(path, f"damaged .docx ({type(exc).__name__}: {exc})") from exc
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    based_on: str | None
+    num_id: str | None
+    ilvl: int | None
+    outline: int | None
+
+
+def _styles(document: Any) -> tuple[dict[str, _Style], str | None]:
+    styles: dict[str, _Style] = {}
+    default = None
+    try:
+        root = document.styles.element
+    except (KeyError, ValueError):
+        return styles, None
+    for s in root.iterfind(f"{W}style"):
+        if s.get(f"{W}type") != "paragraph":
+            continue
+        sid = s.get(f"{W}styleId", "")
+        name = s.find(f"{W}name")
+        based = s.find(f"{W}basedOn")
+        ppr = s.find(f"{W}pPr")
+        num_id, ilvl, outline = _numpr(ppr)
+        styles[sid] = _Style(
+            name=name.get(f"{W}val", sid) if name is not None else sid,
+            based_on=based.get(f"{W}val") if based is not None else None,
+            num_id=num_id,
+            ilvl=ilvl,
+            outline=outline,
+        )
+        if s.get(f"{W}default") in ("1", "true"):
+            default = sid
+    return styles, default
+
+
+def _numpr(ppr: Any) -> tuple[str | None, int | None, int | None]:
+    if ppr is None:
+        return None, None, None
+    num_id = ilvl = outline = None
+    numpr = ppr.find(f"{W}numPr")
+    if numpr is not None:
+        n = numpr.find(f"{W}numId")
+        i = numpr.find(f"{W}ilvl")
+        num_id = n.get(f"{W}val") if n is not None else None
+        ilvl = int(i.get(f"{W}val", "0")) if i is not None and i.get(f"{W}val", "").isdigit() else None
+    o = ppr.find(f"{W}outlineLvl")
+    if o is not None and o.get(f"{W}val", "").isdigit():
+        outline = int(o.get(f"{W}val"))
+    return num_id, ilvl, outline
+
+
+class _Reader:
+    """Walks the body into blocks, numbering paragraphs as Word would."""
+
+    def __init__(self, document: Any, rules: Rules) -> None:
+        self.rules = rules
+        self.styles, self.default_style = _styles(document)
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, ValueError):
+            numbering = None
+        self.numberer = Numberer(numbering, rules.docx.numbering, rules.numerals)
+        self.heading_names = [n.lower() for n in rules.docx.heading_styles]
+        self.blocks: list[Block] = []
+        self._style_cache: dict[str, tuple[str | None, int | None, int | None, int | None]] = {}
+
+    def style_props(self, style_id: str | None) -> tuple[str | None, int | None, int | None, int | None]:
+        """(numId, ilvl, outline level, heading level) a style gives, following basedOn."""
+        sid = style_id or self.default_style
+        if sid is None:
+            return None, None, None, None
+        if sid in self._style_cache:
+            return self._style_cache[sid]
+        num_id = ilvl = outline = heading = None
+        seen: set[str] = set()
+        current: str | None = sid
+        while current and current not in seen and current in self.styles:
+            seen.add(current)
+            st = self.styles[current]
+            num_id = num_id if num_id is not None else st.num_id
+            ilvl = ilvl if ilvl is not None else st.ilvl
+            outline = outline if outline is not None else st.outline
+            if heading is None:
+                compact = "".join(st.name.split()).lower()
+                m = _HEADING_NUMBER.search(compact)
+                if m and compact[: m.start()] in self.heading_names:
+                    heading = int(m.group(1))
+            current = st.based_on
+        self._style_cache[sid] = (num_id, ilvl, outline, heading)
+        return self._style_cache[sid]
+
+    def body(self, container: Any) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == _P:
+                self.paragraph(child)
+            elif tag == _TBL:
+                self.table(child)
+            elif tag == _SDT:
+                content = child.find(f"{W}sdtContent")
+                if content is not None:
+                    self.body(content)
+            elif tag in (f"{W}customXml", f"{W}ins", f"{W}moveTo"):
+                self.body(child)
+
+    def paragraph(self, p: Any) -> None:
+        parts: list[str] = []
+        boxes: list[Any] = []
+        _runs(p, parts, boxes)
+        text = plain_spaces("".join(parts)).strip()
+        ppr = p.find(f"{W}pPr")
+        style_el = ppr.find(f"{W}pStyle") if ppr is not None else None
+        style_id = style_el.get(f"{W}val") if style_el is not None else None
+        s_num, s_ilvl, s_outline, heading = self.style_props(style_id)
+        num_id, ilvl, outline = _numpr(ppr)
+        if num_id is None and s_num is not None:
+            num_id = s_num
+            ilvl = ilvl if ilvl is not None else s_ilvl
+            if ilvl is None and style_id:
+                ilvl = self.numberer.style_level(s_num, style_id)
+        label = None
+        if num_id is not None:
+            # An empty numbered paragraph still takes its number, as in Word.
+            rendered = self.numberer.label(num_id, ilvl or 0)
+            if rendered and text:
+                label = rendered[0].strip()
+                text = f"{label}{' ' if rendered[1] == 'space' else ''}{text}"
+        outline = outline if outline is not None else s_outline
+        hint = heading if heading is not None else (outline + 1 if outline is not None and outline < 9 else None)
+        # A soft line break starts a new line on the page (a heading typed after
+        # Shift+Enter, a date under its signature): each line is a block.
+        for k, line in enumerate(line.strip() for line in text.split("\n")):
+            if line:
+                first = k == 0
+                self.blocks.append(Block(
+                    index=len(self.blocks), text=line, level_hint=hint if first else None,
+                    label=label if first else None, label_generated=bool(label) and first,
+                ))
+        for box in boxes:
+            self.body(box)
+
+    def cell_text(self, tc: Any) -> str:
+        inner = _Reader.__new__(_Reader)
+        inner.__dict__.update(self.__dict__)
+        inner.blocks = []
+        inner.body(tc)
+        lines: list[str] = []
+        for b in inner.blocks:
+            lines.extend(b.text.split("\n") if b.kind == "table" else [b.text])
+        return "\n".join(line for line in lines if line)
+
+    def table(self, tbl: Any) -> None:
+        rows = _table_rows(tbl, self.cell_text)
+        grid = expand_spans(rows)
+        if not is_data_grid(grid):
+            for tr in _trs(tbl):
+                for tc in _tcs(tr):
+                    self.body(tc)
+            return
+        self.blocks.append(Block(index=len(self.blocks), kind="table", text=table_text(grid), cells=grid))
+
+
+def _runs(el: Any, parts: list[str], boxes: list[Any]) -> None:
+    """Collect a paragraph's visible text in order; text boxes are kept aside."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == f"{W}t":
+            parts.append(child.text or "")
+        elif tag in (f"{W}tab", f"{W}ptab"):
+            parts.append(" ")
+        elif tag in (f"{W}br", f"{W}cr"):
+            if child.get(f"{W}type") not in ("page", "column"):
+                parts.append("\n")
+        elif tag == f"{W}noBreakHyphen":
+            parts.append("-")
+        elif tag == _TXBX:
+            boxes.append(child)
+        elif tag == _P:
+            continue  # a paragraph nested in a run belongs to a text box, read with it
+        else:
+            _runs(child, parts, boxes)
+
+
+def _trs(tbl: Any) -> list[Any]:
+    out = []
+    for child in tbl:
+        if child.tag == _TR:
+            out.append(child)
+        elif child.tag == _SDT:
+            content = child.find(f"{W}sdtContent")
+            out.extend(c for c in (content if content is not None else []) if c.tag == _TR)
+    return out
+
+
+def _tcs(tr: Any) -> list[Any]:
+    out = []
+    for child in tr:
+        if child.tag == _TC:
+            out.append(child)
+        elif child.tag == _SDT:
+            content = child.find(f"{W}sdtContent")
+            out.extend(c for c in (content if content is not None else []) if c.tag == _TC)
+    return out
+
+
+def _int_attr(el: Any, tag: str, default: int) -> int:
+    if el is None:
+        return default
+    child = el.find(f"{W}{tag}")
+    value = child.get(f"{W}val") if child is not None else None
+    return int(value) if value and value.isdigit() else default
+
+
+def _table_rows(tbl: Any, cell_text: Any) -> list[list[Cell]]:
+    """Rows of Cells with vMerge turned into row spans and gridBefore into empty cells."""
+    layout: list[list[tuple[int, int, str | None, Any]]] = []  # (column, span, vmerge, tc)
+    for tr in _trs(tbl):
+        col = _int_attr(tr.find(f"{W}trPr"), "gridBefore", 0)
+        row = []
+        for tc in _tcs(tr):
+            tcpr = tc.find(f"{W}tcPr")
+            span = max(1, _int_attr(tcpr, "gridSpan", 1))
+            vm = tcpr.find(f"{W}vMerge") if tcpr is not None else None
+            state = None if vm is None else ("restart" if vm.get(f"{W}val") == "restart" else "continue")
+            row.append((col, span, state, tc))
+            col += span
+        layout.append(row)
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(layout):
+        cells: list[Cell] = []
+        at = 0
+        for col, span, state, tc in row:
+            if state == "continue":
+                at = col + span
+                continue
+            if col > at:
+                cells.append(Cell("", 1, col - at))
+            rowspan = 1
+            if state == "restart":
+                for below in layout[r + 1 :]:
+                    if any(c == col and s == "continue" for c, _, s, _ in below):
+                        rowspan += 1
+                    else:
+                        break
+            cells.append(Cell(cell_text(tc), rowspan, span))
+            at = col + span
+        rows.append(cells)
+    return rows
+
+
+def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+    """Blocks of the document body; a `no_text` warning when it holds only images."""
+    document = open_package(path, data)
+    reader = _Reader(document, rules)
+    reader.body(document.element.body)
+    from . import drop_chrome
+
+    paragraphs = [b.text for b in reader.blocks if b.kind == "paragraph"]
+    keep = set(drop_chrome(paragraphs, rules))
+    blocks = [b for b in reader.blocks if b.kind != "paragraph" or b.text in keep]
+    warnings = []
+    if not blocks:
+        warnings.append(
+            NoticeWarning(code="no_text", message="the document holds no text (only images? OCR is not enabled)")
+        )
+    return Extraction(format="docx", blocks=blocks, warnings=warnings)
