@@ -7,6 +7,7 @@ folded text is the same position in the document's own text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["fold_width", "plain_spaces"]
@@ -22,9 +23,11 @@ _TABLE[0x00A0] = 0x20  # no-break space
 _WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def fold_width(text: str) -> str:
     """Return `text` with full-width ASCII forms and wide spaces made ASCII."""
-    # translate() costs a dict lookup per character; most lines need few changes or none.
+    # Every stage matches the same paragraph many times: remember the folds
+    # (a str caches its own hash, so a hit costs one dict lookup).
     return text.translate(_TABLE) if _WIDE.search(text) else text
 
 

@@ -175,3 +175,9 @@ def test_doc_is_converted_by_libreoffice() -> None:
     assert doc.notice.issuer == "海南省农业农村厅、海南省财政厅"
     assert str(doc.notice.issue_date) == "2024-07-01"
     assert doc.activities == []
+
+
+def test_real_image_only_document_warns_and_succeeds() -> None:
+    doc = noticeparse.parse(REAL / "041.docx")
+    assert doc.activities == []
+    assert [w.code for w in doc.warnings] == ["no_text"]
