@@ -6,6 +6,7 @@
         CorruptFile         not a zip, truncated, broken XML or PDF
         EncryptedFile       password-protected PDF or DOCX
         NoTextLayer         scanned PDF
+        UnmappedFont        PDF fonts without a Unicode map: the text is unreadable
         DecodeError         no encoding decodes the text
         LimitExceeded       size, decompressed-size or time cap hit
       RulesError            a rules file is malformed (file, key, problem) exit 2
@@ -23,6 +24,7 @@ __all__ = [
     "InputError",
     "LimitExceeded",
     "NoTextLayer",
+    "UnmappedFont",
     "NoticeparseError",
     "OutputError",
     "RulesError",
@@ -60,6 +62,10 @@ class EncryptedFile(InputError):
 
 class NoTextLayer(InputError):
     """Raised when a PDF has no text to read (a scan)."""
+
+
+class UnmappedFont(InputError):
+    """Raised when a PDF's text is mostly glyphs of fonts without a Unicode map."""
 
 
 class DecodeError(InputError):

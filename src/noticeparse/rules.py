@@ -248,6 +248,16 @@ class DocxRules(_Model):
     numbering: NumberingRules
 
 
+class PdfRules(_Model):
+    # Matched with .fullmatch() against a whole line.
+    page_numbers: list[LinePattern]
+    band_page_numbers: list[LinePattern]
+    band: float = Field(gt=0, lt=0.5)
+    repeat_share: float = Field(gt=0, le=1)
+    repeat_min_pages: int = Field(ge=2)
+    title_size_ratio: float = Field(gt=1)
+
+
 class HeadlineRules(_Model):
     title_separators: list[str]
 
@@ -276,6 +286,7 @@ class Rules(_Model):
     assignments: AssignmentRules
     tables: TableRules
     docx: DocxRules
+    pdf: PdfRules
 
 
 def rules_dir() -> Path:

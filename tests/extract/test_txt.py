@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from noticeparse.errors import DecodeError, UnsupportedFormat
+from noticeparse.errors import CorruptFile, DecodeError
 from noticeparse.extract import extract_blocks
 from tests.conftest import FIXTURES
 
@@ -55,7 +55,8 @@ def test_unknown_extension_is_sniffed(rules) -> None:
 
 
 def test_lying_extension_reported(rules) -> None:
-    with pytest.raises(UnsupportedFormat, match="pdf input is not supported yet"):
+    # Read as what the content is, and reported as such.
+    with pytest.raises(CorruptFile, match="a.txt: damaged PDF"):
         extract_blocks(Path("a.txt"), b"%PDF-1.7\n", rules)
 
 

@@ -34,7 +34,7 @@ SUFFIXES: dict[str, str] = {
     ".pdf": "pdf",
     ".ofd": "ofd",
 }
-SUPPORTED = ("txt", "html", "docx", "doc")
+SUPPORTED = ("txt", "html", "docx", "doc", "pdf")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _SNIFF_BYTES = 2048
 

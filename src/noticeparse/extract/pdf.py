@@ -1,0 +1,495 @@
+"""PDF notices: CJK-correct text in reading order, page furniture removed, paragraphs rebuilt, ruled tables.
+
+PDFium (pypdfium2) gives each page's text, already in visual lines, and the
+boxes of the characters the cleanup needs: a space PDFium put between two CJK
+characters stays only where the glyphs really stand apart (two organs printed
+side by side), a fake-bold doubled glyph (the same character drawn twice over
+itself) is dropped, Kangxi radical look-alikes become the unified ideographs.
+Page numbers and running headers/footers (rules/pdf.toml) are removed. Lines
+are joined into paragraphs by layout: a line that ends short of the right
+margin ends one; an indented line, a heading or field label, a change of size
+or a wide vertical gap starts one — across page breaks too. Only pages that
+draw lines are handed to pdfplumber, whose ruled-table finder gives table
+blocks (merged cells repeated; a table broken over a page joins up again).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._labels import match_heading, parse_label_value
+from .._width import fold_width, plain_spaces
+from ..errors import CorruptFile, EncryptedFile, NoTextLayer, UnmappedFont
+from ..models import Block, Extraction, NoticeWarning
+from ..rules import Rules
+from .tables import is_data_grid, table_text
+
+__all__ = ["extract", "join_lines"]
+
+# Path objects a page must draw before pdfplumber looks for ruled tables on it.
+DEFAULT_MIN_TABLE_PATHS = 4
+# A document whose pages all hold fewer text characters than this beside images is a scan.
+DEFAULT_MIN_PAGE_TEXT = 20
+# A table whose slots are mostly merged away is a page frame around text, not a table.
+DEFAULT_MIN_REAL_CELLS = 0.5
+# Unreadable characters (U+FFFD, private use, controls) above this share of the text: an unmapped font.
+DEFAULT_MAX_UNMAPPED_SHARE = 0.3
+# A space between two CJK glyphs stays when they stand this many ems apart.
+_WIDE_GAP = 0.6
+# A line ends a paragraph when it stops this many ems short of the right margin.
+_SHORT_EMS = 1.5
+# A line indented by this many ems starts a paragraph.
+_INDENT_EMS = 1.2
+# Lines further apart than this many times the usual line pitch are separate paragraphs.
+_GAP_PITCHES = 1.5
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WIDE = re.compile(
+    r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’…—]"
+)
+_LATIN = re.compile(r"[A-Za-z]")
+_UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _radical_table() -> dict[int, str]:
+    """Kangxi radicals (⽅) and CJK radical supplements that Unicode maps to unified ideographs (方)."""
+    table: dict[int, str] = {}
+    for cp in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6)):
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if folded != chr(cp) and len(folded) == 1:
+            table[cp] = folded
+    # A PDF font's "soft hyphen" glyph is a printed hyphen (2014­2020).
+    table[0x00AD] = "-"
+    return table
+
+
+_RADICALS = _radical_table()
+
+
+def clean_text(text: str) -> str:
+    """Radical look-alikes unified, printed soft hyphens made hyphens, odd spaces made plain."""
+    return plain_spaces(text.translate(_RADICALS))
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class _Table:
+    grid: list[list[str]]
+    page: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    items: list[_Line | _Table] = field(default_factory=list)
+    images: int = 0
+    paths: int = 0
+
+
+def _open(path: Path, data: bytes) -> Any:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedFile(path, "encrypted PDF (a password is needed to open it)") from exc
+        raise CorruptFile(path, f"damaged PDF ({exc})") from exc
+
+
+def _object_counts(page: Any) -> tuple[int, int]:
+    """(path objects, image objects) drawn directly on the page."""
+    import pypdfium2.raw as raw
+
+    paths = images = 0
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        kind = raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i))
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+    return paths, images
+
+
+def _font_name(textpage: Any, index: int) -> str:
+    import pypdfium2.raw as raw
+
+    flags = ctypes.c_int()
+    size = raw.FPDFText_GetFontInfo(textpage.raw, index, None, 0, ctypes.byref(flags))
+    if size <= 0:
+        return "unknown font"
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFText_GetFontInfo(textpage.raw, index, buffer, size, ctypes.byref(flags))
+    return buffer.value.decode("utf-8", "replace") or "unknown font"
+
+
+def _page_lines(textpage: Any, number: int) -> list[_Line]:
+    """The visual lines of a page with their boxes, spaces and doubled glyphs cleaned."""
+    import pypdfium2.raw as raw
+
+    text = textpage.get_text_range()
+    if len(text) != textpage.count_chars():
+        # Characters beyond the BMP shift string positions off char indices: no geometry, plain lines.
+        return [_Line(clean_text(t.strip()), number, 0, 0, 0, 0, 0) for t in text.splitlines() if t.strip()]
+    box = textpage.get_charbox
+    lines = []
+    for m in re.finditer(r"[^\r\n]+", text):
+        start, end = m.span()
+        chars = m.group(0)
+        stripped = chars.strip()
+        if not stripped:
+            continue
+        i0 = start + (len(chars) - len(chars.lstrip()))
+        i1 = start + len(chars.rstrip()) - 1
+        l0, b0, _, t0 = box(i0)
+        _, b1, r1, t1 = box(i1)
+        size = raw.FPDFText_GetFontSize(textpage.raw, i0) or (t0 - b0)
+        out: list[str] = []
+        k = i0
+        while k <= i1:
+            ch = text[k]
+            if ch.isspace():
+                j = k
+                while j <= i1 and text[j].isspace():
+                    j += 1
+                before, after = text[k - 1], text[j]
+                if _WIDE.match(before) or _WIDE.match(after):
+                    if _IDEOGRAPH.match(before) and _IDEOGRAPH.match(after):
+                        gap = box(j)[0] - box(k - 1)[2]
+                        if gap >= _WIDE_GAP * size:
+                            out.append(" ")  # glyphs that really stand apart (two organs side by side)
+                    # else: a space the renderer put between CJK glyphs and digits or punctuation
+                else:
+                    out.append(" ")
+                k = j
+                continue
+            if out and ch == out[-1] and _IDEOGRAPH.match(ch):
+                prev, cur = box(k - 1), box(k)
+                if abs(cur[0] - prev[0]) < 0.3 * max(cur[2] - cur[0], 1.0):
+                    k += 1
+                    continue  # fake bold: the same glyph drawn again over itself
+            out.append(ch)
+            k += 1
+        lines.append(_Line(clean_text("".join(out)), number, l0, r1, max(t0, t1), min(b0, b1), size))
+    return lines
+
+
+def _fill_merged(table: Any) -> list[list[str]]:
+    """pdfplumber's rows with each merged slot (None) given the text of the cell that covers it."""
+    rows = table.extract()
+    texts: dict[tuple[float, ...], str] = {}
+    columns: dict[int, tuple[float, float]] = {}
+    for r, row in enumerate(table.rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is not None:
+                texts[tuple(bbox)] = rows[r][c] or ""
+                columns.setdefault(c, (bbox[0], bbox[2]))
+    grid = []
+    for r, row in enumerate(table.rows):
+        out = []
+        for c, bbox in enumerate(row.cells):
+            if bbox is not None:
+                out.append(rows[r][c] or "")
+                continue
+            x0, x1 = columns.get(c, (0.0, 0.0))
+            cx, cy = (x0 + x1) / 2, (row.bbox[1] + row.bbox[3]) / 2
+            cover = next(
+                (t for b, t in texts.items() if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), ""
+            )
+            out.append(cover)
+        grid.append(out)
+    return grid
+
+
+def _cell_text(value: str, rules: Rules) -> str:
+    lines = [clean_text(line.strip()) for line in value.split("\n") if line.strip()]
+    text = ""
+    for line in lines:
+        text = join_lines(text, line) if text else line
+    return _despace(text)
+
+
+def _despace(text: str) -> str:
+    """Drop single spaces between a CJK glyph and a digit or punctuation (no geometry known)."""
+    return re.sub(
+        r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])\s+(?=[\d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])"
+        r"|(?<=\d)\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])",
+        "",
+        text,
+    )
+
+
+def _is_ruled_table(table: Any) -> bool:
+    """A grid of real cells, not a page frame that pdfplumber cut into slots around the text."""
+    rows = table.rows
+    slots = sum(len(r.cells) for r in rows)
+    real = sum(1 for r in rows for c in r.cells if c is not None)
+    return slots > 0 and real >= DEFAULT_MIN_REAL_CELLS * slots
+
+
+def _tables(plumber: Any, number: int, height: float, rules: Rules) -> list[_Table]:
+    page = plumber.pages[number - 1].dedupe_chars()
+    out = []
+    for table in page.find_tables():
+        if not _is_ruled_table(table):
+            continue
+        grid = [[_cell_text(v, rules) for v in row] for row in _fill_merged(table)]
+        if not is_data_grid(grid):
+            continue
+        x0, top, x1, bottom = table.bbox
+        out.append(_Table(grid, number, height - top, height - bottom, x0, x1))
+    page.close()
+    return out
+
+
+def _inside(line: _Line, table: _Table) -> bool:
+    cy = (line.top + line.bottom) / 2
+    cx = (line.left + line.right) / 2
+    return table.bottom <= cy <= table.top and table.left <= cx <= table.right
+
+
+def join_lines(previous: str, line: str) -> str:
+    """Two visual lines of one paragraph: CJK and digits join directly, Latin words with a space."""
+    if previous and _LATIN.match(previous[-1]) and _LATIN.match(line[0]):
+        return f"{previous} {line}"
+    return previous + line
+
+
+def _remove_furniture(pages: list[_Page], rules: Rules) -> None:
+    pdf = rules.pdf
+
+    def in_band(line: _Line, page: _Page) -> bool:
+        return line.top >= page.height * (1 - pdf.band) or line.bottom <= page.height * pdf.band
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", "".join(fold_width(line.text).split()))
+
+    seen: Counter[str] = Counter()
+    for page in pages:
+        seen.update({key(i) for i in page.items if isinstance(i, _Line) and i.size and in_band(i, page)})
+    threshold = max(pdf.repeat_min_pages, pdf.repeat_share * len(pages))
+    repeated = {k for k, n in seen.items() if n >= threshold}
+    for page in pages:
+        kept: list[_Line | _Table] = []
+        for item in page.items:
+            if isinstance(item, _Line):
+                folded = fold_width(item.text).strip()
+                if any(p.fullmatch(folded) for p in pdf.page_numbers):
+                    continue
+                band = item.size > 0 and in_band(item, page)
+                if band and (any(p.fullmatch(folded) for p in pdf.band_page_numbers) or key(item) in repeated):
+                    continue
+            kept.append(item)
+        page.items = kept
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    """The body text's left and right margins, font size and line pitch."""
+
+    left: float
+    right: float
+    size: float
+    pitch: float
+
+    @property
+    def center(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def _metrics(lines: list[_Line]) -> _Metrics:
+    body = [ln for ln in lines if len(ln.text) >= 10 and ln.size > 0] or [ln for ln in lines if ln.size > 0]
+    if not body:
+        return _Metrics(0.0, 0.0, 0.0, 0.0)
+    size = Counter(round(ln.size) for ln in body).most_common(1)[0][0]
+    left = Counter(round(ln.left) for ln in body).most_common(1)[0][0]
+    rights = sorted(ln.right for ln in body)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    steps = [round(a.top - b.top) for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and a.top > b.top]
+    pitch = Counter(steps).most_common(1)[0][0] if steps else 0
+    return _Metrics(float(left), right, float(size), float(pitch))
+
+
+def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules) -> bool:
+    if line.size == 0 or prev.size == 0:
+        return True  # no geometry: keep PDFium's lines
+    em = max(m.size, 1.0)
+    if prev.right < m.right - _SHORT_EMS * em:
+        return True
+    if line.left > m.left + _INDENT_EMS * em:
+        return True
+    if abs(line.size - prev.size) > 0.15 * max(line.size, prev.size):
+        return True
+    if line.page == prev.page and m.pitch and prev.top - line.top > _GAP_PITCHES * m.pitch:
+        return True
+    return match_heading(line.text, rules) is not None or parse_label_value(line.text, rules) is not None
+
+
+def _title_like(lines: list[_Line], m: _Metrics, rules: Rules) -> bool:
+    """Set larger than the body, or a single line centred on the first page (GB/T 9704 titles)."""
+    first = lines[0]
+    if m.size and first.size >= rules.pdf.title_size_ratio * m.size:
+        return True
+    em = max(m.size, 1.0)
+    centred = abs((first.left + first.right) / 2 - m.center) < _INDENT_EMS * em and first.left > m.left + 2 * em
+    return len(lines) == 1 and first.page == 1 and centred
+
+
+def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
+    lines = [i for p in pages for i in p.items if isinstance(i, _Line)]
+    m = _metrics(lines)
+    blocks: list[Block] = []
+    current: list[_Line] = []
+
+    def flush() -> None:
+        if not current:
+            return
+        text = ""
+        for ln in current:
+            text = join_lines(text, ln.text) if text else ln.text
+        hint = 1 if _title_like(current, m, rules) else None
+        blocks.append(Block(index=len(blocks), text=text.strip(), page=current[0].page, level_hint=hint))
+        current.clear()
+
+    previous_table: _Table | None = None
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, _Table):
+                flush()
+                if previous_table is not None and blocks and blocks[-1].kind == "table" and _continues(
+                    previous_table, item
+                ):
+                    grid = _join_tables(previous_table.grid, item.grid)
+                    previous_table.grid = grid
+                    blocks[-1] = blocks[-1].model_copy(update={"cells": grid, "text": table_text(grid)})
+                else:
+                    blocks.append(Block(
+                        index=len(blocks), kind="table", text=table_text(item.grid), cells=item.grid, page=item.page
+                    ))
+                    previous_table = item
+                continue
+            if not item.text:
+                continue
+            if current and _starts_paragraph(current[-1], item, m, rules):
+                flush()
+            current.append(item)
+            previous_table = None
+    flush()
+    return [b for b in blocks if b.text or b.kind == "table"]
+
+
+def _continues(first: _Table, second: _Table) -> bool:
+    """A table at the top of the next page with as many columns continues the one before."""
+    width = len(first.grid[0]) if first.grid else 0
+    return second.page == first.page + 1 and bool(second.grid) and len(second.grid[0]) == width
+
+
+def _join_tables(first: list[list[str]], second: list[list[str]]) -> list[list[str]]:
+    compact = ["".join(c.split()) for c in first[0]]
+    rows = second[1:] if ["".join(c.split()) for c in second[0]] == compact else second
+    return first + rows
+
+
+def _page_texts(pages: list[_Page]) -> list[str]:
+    return ["".join("".join(i.text.split()) for i in p.items if isinstance(i, _Line)) for p in pages]
+
+
+@dataclass
+class _Reading:
+    """Every page's lines and tables, and how much of the text was unreadable."""
+
+    pages: list[_Page] = field(default_factory=list)
+    chars: int = 0
+    unreadable: int = 0
+    font: str = ""
+
+
+def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
+    reading = _Reading()
+    plumber = None
+    try:
+        for n in range(len(document)):
+            page = document[n]
+            height = page.get_height()
+            paths, images = _object_counts(page)
+            textpage = page.get_textpage()
+            lines = _page_lines(textpage, n + 1)
+            text = "".join(ln.text for ln in lines)
+            bad = _UNREADABLE.findall(text)
+            reading.chars += len(text.replace(" ", ""))
+            if bad:
+                reading.unreadable += len(bad)
+                if not reading.font:
+                    reading.font = _font_name(textpage, max(textpage.get_text_range().find(bad[0]), 0))
+            textpage.close()
+            page.close()
+            entry = _Page(number=n + 1, height=height, images=images, paths=paths, items=list(lines))
+            if paths >= DEFAULT_MIN_TABLE_PATHS and lines:
+                if plumber is None:
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(io.BytesIO(data))
+                tables = _tables(plumber, n + 1, height, rules)
+                if tables:
+                    entry.items = [ln for ln in lines if not any(_inside(ln, t) for t in tables)]
+                    entry.items.extend(tables)
+                    entry.items.sort(key=lambda i: -i.top)
+            reading.pages.append(entry)
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return reading
+
+
+def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+    """Blocks of a PDF with a text layer; NoTextLayer for a scan, UnmappedFont for unreadable fonts."""
+    document = _open(path, data)
+    try:
+        count = len(document)
+        reading = _read(document, data, rules)
+    finally:
+        document.close()
+    pages = reading.pages
+    if reading.unreadable > DEFAULT_MAX_UNMAPPED_SHARE * max(reading.chars, 1):
+        raise UnmappedFont(path, f"font without a Unicode map ({reading.font}): its text cannot be read")
+    _remove_furniture(pages, rules)
+    texts = _page_texts(pages)
+    if any(p.images for p in pages) and not any(len(t) >= DEFAULT_MIN_PAGE_TEXT for t in texts):
+        # Images and at most a scanner app's stamp (扫描全能王 创建): a scan.
+        raise NoTextLayer(path, "no text layer (scanned PDF; OCR not enabled)")
+    warnings = []
+    if not any(texts):
+        warnings.append(NoticeWarning(code="no_text", message="the PDF holds no text"))
+    scanned = [str(p.number) for p, t in zip(pages, texts, strict=True) if p.images and not t]
+    if scanned:
+        warnings.append(NoticeWarning(
+            code="scanned_pdf_no_text", message=f"page(s) {', '.join(scanned)} are images without a text layer"
+        ))
+    if reading.unreadable:
+        warnings.append(NoticeWarning(
+            code="unmapped_font", message=f"{reading.unreadable} characters in {reading.font} could not be read"
+        ))
+    return Extraction(format="pdf", blocks=_blocks(pages, rules), pages=count, warnings=warnings)
