@@ -119,6 +119,14 @@ class HeadingRules(_Model):
     styles: list[HeadingStyle]
     grouping: list[str]
     label_joiners: list[str]
+    _any: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
+
+    def any_style(self) -> re.Pattern[str]:
+        """One pattern matching where any style matches: a quick test before `match_heading`."""
+        if not self._any:
+            cores = [re.sub(r"\(\?P<\w+>", "(?:", style.pattern.pattern) for style in self.styles]
+            self._any.append(re.compile("|".join(f"(?:{c})" for c in cores)))
+        return self._any[0]
 
 
 class ChromeRules(_Model):

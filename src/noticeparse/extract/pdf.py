@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._labels import match_heading, parse_label_value
+from .._labels import parse_label_value
 from .._width import fold_width, plain_spaces
 from ..errors import CorruptFile, EncryptedFile, NoTextLayer, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
@@ -55,6 +55,8 @@ _WIDE = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’…—]"
 )
 _LATIN = re.compile(r"[A-Za-z]")
+# Inside a line: a run of spaces, or an ideograph drawn twice in a row.
+_DECISIONS = re.compile(r"[ \t\u00a0]+|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\1")
 _UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -146,6 +148,16 @@ def _font_name(textpage: Any, index: int) -> str:
     return buffer.value.decode("utf-8", "replace") or "unknown font"
 
 
+def _keep_space(text: str, k: int, j: int, size: float, box: Any) -> bool:
+    """Whether the spaces text[k:j] stay: not beside CJK, or between CJK glyphs that really stand apart."""
+    before, after = text[k - 1], text[j]
+    if not (_WIDE.match(before) or _WIDE.match(after)):
+        return True
+    if _IDEOGRAPH.match(before) and _IDEOGRAPH.match(after):
+        return box(j)[0] - box(k - 1)[2] >= _WIDE_GAP * size  # two organs printed side by side
+    return False  # the renderer's space between CJK and digits or punctuation
+
+
 def _page_lines(textpage: Any, number: int) -> list[_Line]:
     """The visual lines of a page with their boxes, spaces and doubled glyphs cleaned."""
     import pypdfium2.raw as raw
@@ -168,31 +180,19 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
         _, b1, r1, t1 = box(i1)
         size = raw.FPDFText_GetFontSize(textpage.raw, i0) or (t0 - b0)
         out: list[str] = []
-        k = i0
-        while k <= i1:
-            ch = text[k]
-            if ch.isspace():
-                j = k
-                while j <= i1 and text[j].isspace():
-                    j += 1
-                before, after = text[k - 1], text[j]
-                if _WIDE.match(before) or _WIDE.match(after):
-                    if _IDEOGRAPH.match(before) and _IDEOGRAPH.match(after):
-                        gap = box(j)[0] - box(k - 1)[2]
-                        if gap >= _WIDE_GAP * size:
-                            out.append(" ")  # glyphs that really stand apart (two organs side by side)
-                    # else: a space the renderer put between CJK glyphs and digits or punctuation
-                else:
+        at = i0
+        # Only the spaces and doubled glyphs need a decision; the rest is copied in slices.
+        for gap in _DECISIONS.finditer(text, i0, i1 + 1):
+            k, j = gap.span()
+            if gap.group(0)[0].isspace():
+                out.append(text[at:k])
+                if _keep_space(text, k, j, size, box):
                     out.append(" ")
-                k = j
-                continue
-            if out and ch == out[-1] and _IDEOGRAPH.match(ch):
-                prev, cur = box(k - 1), box(k)
-                if abs(cur[0] - prev[0]) < 0.3 * max(cur[2] - cur[0], 1.0):
-                    k += 1
-                    continue  # fake bold: the same glyph drawn again over itself
-            out.append(ch)
-            k += 1
+                at = j
+            elif abs(box(k + 1)[0] - box(k)[0]) < 0.3 * max(box(k)[2] - box(k)[0], 1.0):
+                out.append(text[at : k + 1])  # fake bold: the same glyph drawn again over itself
+                at = k + 2
+        out.append(text[at : i1 + 1])
         lines.append(_Line(clean_text("".join(out)), number, l0, r1, max(t0, t1), min(b0, b1), size))
     return lines
 
@@ -333,7 +333,12 @@ def _metrics(lines: list[_Line]) -> _Metrics:
     return _Metrics(float(left), right, float(size), float(pitch))
 
 
-def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules) -> bool:
+def _bracket_depth(text: str) -> int:
+    folded = fold_width(text)
+    return folded.count("(") - folded.count(")")
+
+
+def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules, depth: int) -> bool:
     if line.size == 0 or prev.size == 0:
         return True  # no geometry: keep PDFium's lines
     em = max(m.size, 1.0)
@@ -345,7 +350,10 @@ def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules) -> bo
         return True
     if line.page == prev.page and m.pitch and prev.top - line.top > _GAP_PITCHES * m.pitch:
         return True
-    return match_heading(line.text, rules) is not None or parse_label_value(line.text, rules) is not None
+    if depth > 0:
+        return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
+    folded = fold_width(line.text)
+    return rules.headings.any_style().match(folded) is not None or parse_label_value(line.text, rules) is not None
 
 
 def _title_like(lines: list[_Line], m: _Metrics, rules: Rules) -> bool:
@@ -363,8 +371,11 @@ def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
     m = _metrics(lines)
     blocks: list[Block] = []
     current: list[_Line] = []
+    depth = 0
 
     def flush() -> None:
+        nonlocal depth
+        depth = 0
         if not current:
             return
         text = ""
@@ -393,9 +404,10 @@ def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
                 continue
             if not item.text:
                 continue
-            if current and _starts_paragraph(current[-1], item, m, rules):
+            if current and _starts_paragraph(current[-1], item, m, rules, depth):
                 flush()
             current.append(item)
+            depth += _bracket_depth(item.text)
             previous_table = None
     flush()
     return [b for b in blocks if b.text or b.kind == "table"]

@@ -8,7 +8,7 @@ from .._width import fold_width
 from ..models import Block, NoticeMeta
 from ..rules import Rules
 from ..structure import Tree
-from ..structure.labels import label_category, match_heading
+from ..structure.labels import label_category, match_heading, parse_label_value
 from ..structure.layout import is_organ_line, parse_date_line, signature_lines
 from .parens import split_top_level
 
@@ -55,6 +55,8 @@ def _is_title_line(text: str, rules: Rules) -> bool:
         return False
     if meta.doc_number.fullmatch(folded) or meta.attachment.fullmatch(folded):
         return False
+    if parse_label_value(text, rules) is not None:
+        return False  # 标题：…通知 in a page's metadata table is a label and its value
     return compact.endswith(tuple(meta.title_suffixes))
 
 
