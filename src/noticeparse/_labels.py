@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ._numerals import numeral_value
 from ._width import fold_width
-from .rules import Rules
+from .rules import Rules, memoized
 
 __all__ = ["FieldLine", "HeadingLabel", "match_heading", "parse_label_value"]
 
@@ -37,9 +37,12 @@ class FieldLine:
     end: int
 
 
+@memoized
 def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
     """The heading label that opens `text`, or None."""
     folded = fold_width(text)
+    if rules.headings.any_style().match(folded) is None:
+        return None  # most paragraphs: one regex instead of one per style
     for style in rules.headings.styles:
         m = style.pattern.match(folded)
         if m:
@@ -65,6 +68,7 @@ def _label_pattern(rules: Rules) -> re.Pattern[str]:
     return _label_re(labels.forbidden, "".join(rules.text.label_separators), labels.max_length)
 
 
+@memoized
 def parse_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | None:
     """A `label：value` starting at `start` of `text` (any label, canonical or not)."""
     folded = fold_width(text)

@@ -10,16 +10,16 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import RulesError
 
-__all__ = ["Category", "Rules", "default_rules", "load_rules", "rules_dir"]
+__all__ = ["Category", "Rules", "default_rules", "load_rules", "memoized", "rules_dir"]
 
 
 def _compile(value: Any) -> re.Pattern[str]:
@@ -102,11 +102,15 @@ class LabelRules(_Model):
 
     def category(self, label: str) -> Category | None:
         """The canonical field (time, location, lead, support, responsible) a compact label names."""
-        if label not in self._categories:
-            self._categories[label] = next(
-                (c for c in get_args(Category) if any(m.matches(label) for m in getattr(self, c))), None
-            )
-        return self._categories[label]
+        # Read the cache from pydantic's private store directly: attribute access to a
+        # private attribute goes through a slow __getattr__, and this runs per line.
+        cache: dict[str, Category | None] = self.__pydantic_private__["_categories"]  # type: ignore[index]
+        try:
+            return cache[label]
+        except KeyError:
+            found = next((c for c in get_args(Category) if any(m.matches(label) for m in getattr(self, c))), None)
+            cache[label] = found
+            return found
 
 
 class HeadingStyle(_Model):
@@ -123,15 +127,24 @@ class HeadingRules(_Model):
 
     def any_style(self) -> re.Pattern[str]:
         """One pattern matching where any style matches: a quick test before `match_heading`."""
-        if not self._any:
+        store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
+        if not store:
             cores = [re.sub(r"\(\?P<\w+>", "(?:", style.pattern.pattern) for style in self.styles]
-            self._any.append(re.compile("|".join(f"(?:{c})" for c in cores)))
-        return self._any[0]
+            store.append(re.compile("|".join(f"(?:{c})" for c in cores)))
+        return store[0]
 
 
 class ChromeRules(_Model):
     # Matched with .fullmatch() against a whole line.
     lines: list[LinePattern]
+    _any: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
+
+    def any_line(self) -> re.Pattern[str]:
+        """One pattern that fullmatches wherever one of `lines` does."""
+        store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
+        if not store:
+            store.append(re.compile("|".join(f"(?:{p.pattern})" for p in self.lines) or r"(?!)"))
+        return store[0]
 
 
 class OrgRules(_Model):
@@ -295,6 +308,41 @@ class Rules(_Model):
     tables: TableRules
     docx: DocxRules
     pdf: PdfRules
+    # Results of text recognisers run with these rules, by recogniser (see `memoized`).
+    _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """The cache of recogniser `name` for these rules; emptied when it grows past MEMO_LIMIT."""
+        memos: dict[str, dict[Any, Any]] = self.__pydantic_private__["_memos"]  # type: ignore[index]
+        cache = memos.get(name)
+        if cache is None or len(cache) > MEMO_LIMIT:
+            cache = memos[name] = {}
+        return cache
+
+
+# Entries a recogniser's cache holds before it starts afresh (a batch never grows without bound).
+MEMO_LIMIT = 50_000
+_T = TypeVar("_T")
+
+
+def memoized(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Remember `fn(text, rules, *args)` per rules object: every stage asks about the same paragraphs.
+
+    Only for functions whose result is immutable and depends on nothing else.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(text: str, rules: Rules, *args: Any) -> _T:
+        cache = rules.memo(name)
+        key = (text, *args) if args else text
+        try:
+            return cache[key]  # type: ignore[no-any-return]
+        except KeyError:
+            result = cache[key] = fn(text, rules, *args)
+            return result
+
+    return wrapper
 
 
 def rules_dir() -> Path:

@@ -73,13 +73,8 @@ def detect_format(path: Path, data: bytes) -> str:
 
 def drop_chrome(texts: list[str], rules: Rules) -> list[str]:
     """Drop web-page and export chrome lines (rules/chrome.toml)."""
-    patterns = rules.chrome.lines
-    kept = []
-    for text in texts:
-        folded = fold_width(text)
-        if not any(p.fullmatch(folded) for p in patterns):
-            kept.append(text)
-    return kept
+    chrome = rules.chrome.any_line()
+    return [text for text in texts if not chrome.fullmatch(fold_width(text))]
 
 
 def number_blocks(blocks: list[Block]) -> list[Block]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ..errors import DecodeError
@@ -19,6 +20,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _STRICT = ("utf-8", "gb18030")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 # Control characters other than tab/newline in more than this share of a text mean binary data.
 DEFAULT_MAX_CONTROL_SHARE = 0.01
 
@@ -26,7 +28,7 @@ DEFAULT_MAX_CONTROL_SHARE = 0.01
 def _plausible(text: str) -> bool:
     if "\x00" in text:
         return False
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(text))
     return controls <= DEFAULT_MAX_CONTROL_SHARE * max(len(text), 1)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from .._patterns import any_of
 from .._width import fold_width
 from ..rules import OrgRules
 
@@ -60,8 +60,7 @@ def _drop_tail(unit: str, rules: OrgRules) -> str:
 def _split_conjunctions(unit: str, rules: OrgRules) -> list[str]:
     if unit in rules.generic_units or not rules.conjunctions:
         return [unit]
-    pattern = "|".join(re.escape(c) for c in sorted(rules.conjunctions, key=len, reverse=True))
-    for m in re.finditer(pattern, unit):
+    for m in any_of(tuple(rules.conjunctions)).finditer(unit):
         raw_left = unit[: m.start()].rstrip()
         left, right = _drop_tail(raw_left, rules), unit[m.end() :]
         # A list closed by 等 (全国妇联等和各省级人民政府) ends there, whatever its last name.

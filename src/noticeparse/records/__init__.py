@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..models import Notice, NoticeWarning, Source
 from ..rules import Rules
 from ..structure import Tree
-from .activities import tree_to_activities, tree_to_sections
+from .activities import read_heads, tree_to_activities, tree_to_sections
 from .metadata import tree_to_metadata
 
 __all__ = ["tree_to_notice"]
@@ -24,10 +24,11 @@ def tree_to_notice(
     it fills metadata the document itself does not print.
     """
     meta = tree_to_metadata(tree, rules, page_meta or {})
+    heads = read_heads(tree, rules)
     return Notice(
         source=source,
         notice=meta,
-        sections=tree_to_sections(tree, rules),
-        activities=tree_to_activities(tree, rules, meta.title),
+        sections=tree_to_sections(tree, rules, heads),
+        activities=tree_to_activities(tree, rules, meta.title, heads),
         warnings=list(warnings or []),
     )

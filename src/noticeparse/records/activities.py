@@ -12,7 +12,7 @@ from .build import build_activity, split_title
 from .fields import RawField, node_content, strip_field_parens
 from .tables import table_rows
 
-__all__ = ["split_title", "tree_to_activities", "tree_to_sections"]
+__all__ = ["Heads", "read_heads", "split_title", "tree_to_activities", "tree_to_sections"]
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,25 @@ def _read_head(node: Node, rules: Rules, note: tuple[int, int] | None = None) ->
     return _Head(title, rest, fields)
 
 
-def _node_title(node: Node, rules: Rules) -> str | None:
-    return _read_head(node, rules).title
+Heads = dict[int, _Head]
 
 
-def tree_to_sections(tree: Tree, rules: Rules) -> list[Section]:
+def read_heads(tree: Tree, rules: Rules) -> Heads:
+    """Every heading paragraph read once (by node id), for the outline and the records alike."""
+    note = first_leads_note(tree.blocks, rules)
+    return {id(node): _read_head(node, rules, note) for node in tree.root.walk() if node.kind != "root"}
+
+
+def tree_to_sections(tree: Tree, rules: Rules, heads: Heads | None = None) -> list[Section]:
     """The outline of headings, nested as in the document."""
+    heads = heads if heads is not None else read_heads(tree, rules)
 
     def build(node: Node, level: int) -> Section:
         return Section(
             label=node.label or "",
             level=level,
             number=node.number,
-            title=_node_title(node, rules) or "",
+            title=heads[id(node)].title or "",
             children=[build(c, level + 1) for c in node.children],
         )
 
@@ -76,7 +82,9 @@ def _record(
     )
 
 
-def tree_to_activities(tree: Tree, rules: Rules, notice_title: str | None) -> list[Activity]:
+def tree_to_activities(
+    tree: Tree, rules: Rules, notice_title: str | None, heads: Heads | None = None
+) -> list[Activity]:
     """One record per heading (or the document) that owns a canonical field, and per table row.
 
     Grouping and container headings give their fields to the nearest enclosing
@@ -86,14 +94,13 @@ def tree_to_activities(tree: Tree, rules: Rules, notice_title: str | None) -> li
     owners: list[tuple[Node, list[Node]]] = []
     tables: list[tuple[int, Node, list[Node]]] = []
     collected: dict[int, tuple[list[RawField], list[str], list[int]]] = {}
-    heads: dict[int, _Head] = {}
+    heads = heads if heads is not None else read_heads(tree, rules)
     note = first_leads_note(tree.blocks, rules)
 
     def visit(node: Node, ancestors: list[Node]) -> None:
         content = node_content(node, tree, rules, note)
         own_fields = list(content.fields)
         if node.kind != "root":
-            heads[id(node)] = _read_head(node, rules, note)
             own_fields = heads[id(node)].fields + own_fields
         tables.extend((i.block, node, ancestors) for i in node.items if tree.blocks[i.block].kind == "table")
         if node.kind in ("grouping", "container"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .._patterns import any_of
 from .._width import fold_width
 from ..models import Block
 from ..rules import Category, Rules
@@ -50,7 +51,7 @@ def _valid_units(units: str, rules: Rules) -> bool:
         return False
     if any(s in compact for s in (*rules.text.label_separators, *rules.text.sentence_end)):
         return False
-    parts = re.split("|".join(map(re.escape, [*rules.orgs.separators, *a.with_words])), compact)
+    parts = any_of((*rules.orgs.separators, *a.with_words)).split(compact)
     return all(0 < len(p) <= a.max_unit_length for p in parts)
 
 

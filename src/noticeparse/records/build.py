@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._patterns import any_of
 from ..models import Activity, Block, RecordSource, TimeValue
 from ..rules import Rules
 from .fields import RawField
@@ -18,7 +19,8 @@ def _trim(text: str, trailing: list[str]) -> str:
 
 def split_title(text: str, rules: Rules) -> tuple[str | None, str | None]:
     """A heading's (title, rest): the first sentence without its final mark, and what follows."""
-    cut = min((i for i in (text.find(m) for m in rules.text.sentence_end) if i >= 0), default=-1)
+    found = any_of(tuple(rules.text.sentence_end)).search(text)
+    cut = found.start() if found else -1
     head, rest = (text, "") if cut < 0 else (text[: cut + 1], text[cut + 1 :])
     title = _trim(head, rules.text.title_trailing)
     return title or None, rest.strip() or None

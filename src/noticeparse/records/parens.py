@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._patterns import any_of
 from .._width import fold_width
 from ..rules import Rules
 from ..structure.labels import label_category, looks_like_time, parse_label_value
@@ -36,7 +37,9 @@ def find_parens(text: str, rules: Rules) -> list[Paren]:
     closing = set(opening.values())
     out: list[Paren] = []
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(folded):
+    # Visit only the brackets, not every character.
+    for m in any_of(tuple(opening) + tuple(closing)).finditer(folded):
+        i, ch = m.start(), m.group(0)
         if ch in opening:
             stack.append((opening[ch], i))
         elif ch in closing and stack:

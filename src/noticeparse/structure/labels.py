@@ -6,7 +6,7 @@ import re
 
 from .._labels import FieldLine, HeadingLabel, match_heading, parse_label_value
 from .._width import fold_width
-from ..rules import Category, Rules
+from ..rules import Category, Rules, memoized
 
 __all__ = [
     "Category",
@@ -40,7 +40,8 @@ def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldL
     return [line]
 
 
-def parse_field_line(text: str, rules: Rules) -> list[FieldLine] | None:
+@memoized
+def parse_field_line(text: str, rules: Rules) -> tuple[FieldLine, ...] | None:
     """The fields of a whole-paragraph field line (`活动时间：9月`, `2.牵头部门：…`), or None.
 
     Only lines whose first label is canonical qualify; other `label：value`
@@ -51,9 +52,10 @@ def parse_field_line(text: str, rules: Rules) -> list[FieldLine] | None:
     line = parse_label_value(text, rules, start)
     if line is None or label_category(line.label, rules) is None:
         return None
-    return _split_second_field(line, text, rules)
+    return tuple(_split_second_field(line, text, rules))
 
 
+@memoized
 def looks_like_time(value: str, rules: Rules) -> bool:
     """Whether a value reads as a date or time phrase (rules time.hints / time.no_date)."""
     folded = fold_width(value)

@@ -9,7 +9,7 @@ from typing import Literal
 from .._numerals import fold_numerals
 from .._width import fold_width
 from ..models import Block
-from ..rules import Rules
+from ..rules import Rules, memoized
 from .labels import match_heading
 
 __all__ = ["Role", "block_roles", "is_organ_line", "parse_date_line", "signature_lines"]
@@ -21,6 +21,7 @@ DEFAULT_SIGNATURE_LINES_BELOW = 2
 DEFAULT_ORGAN_MAX_LENGTH = 40
 
 
+@memoized
 def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
     """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`)."""
     folded = fold_numerals(fold_width(text).strip(), rules.numerals)
@@ -36,6 +37,7 @@ def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | No
     return year, month, day
 
 
+@memoized
 def is_organ_line(text: str, rules: Rules) -> bool:
     """Whether a line can be a signature or a title's organ line: short, no sentence punctuation."""
     folded = fold_width(text).strip()

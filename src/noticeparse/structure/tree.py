@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .._patterns import any_of
 from .._width import fold_width
 from ..models import Block
 from ..rules import Rules
@@ -77,8 +78,7 @@ def _is_label(text: str, rules: Rules) -> bool:
 
 
 def _container_labels(rest: str, rules: Rules) -> list[str] | None:
-    joiners = "|".join(re.escape(j) for j in sorted(rules.headings.label_joiners, key=len, reverse=True))
-    parts = [p.strip() for p in re.split(joiners, rest) if p.strip()] if joiners else [rest]
+    parts = [p.strip() for p in any_of(tuple(rules.headings.label_joiners)).split(rest) if p.strip()]
     # Every part reads as a label and at least one names a canonical field (演练时间、集合地点及参加学生).
     if len(parts) < 2 or not all(_is_label(p, rules) for p in parts):
         return None
