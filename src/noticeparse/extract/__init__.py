@@ -78,11 +78,14 @@ def drop_chrome(texts: list[str], rules: Rules) -> list[str]:
 
 
 def number_blocks(blocks: list[Block]) -> list[Block]:
-    """Give blocks consecutive indices and their offsets in the extracted text."""
-    out, pos = [], 0
+    """Give blocks consecutive indices and their offsets in the extracted text (as-is when they have them)."""
+    out, pos, changed = [], 0, False
     for i, block in enumerate(blocks):
         end = pos + len(block.text)
-        out.append(block.model_copy(update={"index": i, "char_start": pos, "char_end": end}))
+        if changed or block.index != i or block.char_start != pos or block.char_end != end:
+            changed = True
+            block = block.model_copy(update={"index": i, "char_start": pos, "char_end": end})
+        out.append(block)
         pos = end + 1
     return out
 

@@ -61,6 +61,15 @@ def decode(path: Path, data: bytes) -> tuple[str, str, bool]:
     return str(best), best.encoding, True
 
 
+def _numbered(texts: list[str]) -> list[Block]:
+    """Blocks with their final indices and offsets, so the shared numbering need not copy them."""
+    out, pos = [], 0
+    for i, text in enumerate(texts):
+        out.append(Block(index=i, text=text, char_start=pos, char_end=pos + len(text)))
+        pos += len(text) + 1
+    return out
+
+
 def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
     """One paragraph block per non-empty line, trimmed; chrome lines dropped."""
     from . import drop_chrome
@@ -77,7 +86,7 @@ def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
         )
     return Extraction(
         format="txt",
-        blocks=[Block(index=i, text=t) for i, t in enumerate(kept)],
+        blocks=_numbered(kept),
         encoding=encoding,
         warnings=warnings,
     )

@@ -19,11 +19,15 @@ Role = Literal["date", "signature", "attachment", "attachment_start"]
 DEFAULT_SIGNATURE_LINES_ABOVE = 4
 DEFAULT_SIGNATURE_LINES_BELOW = 2
 DEFAULT_ORGAN_MAX_LENGTH = 40
+# No whole-line date (二〇二四年十二月三十一日 with spaces) is longer than this.
+DEFAULT_DATE_LINE_MAX = 40
 
 
 @memoized
 def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
     """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`)."""
+    if len(text) > DEFAULT_DATE_LINE_MAX:
+        return None  # a paragraph, not a date line: skip the numeral folding
     folded = fold_numerals(fold_width(text).strip(), rules.numerals)
     m = rules.metadata.date.fullmatch(folded)
     if not m:
