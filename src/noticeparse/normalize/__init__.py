@@ -11,12 +11,26 @@ __all__ = ["Reference", "TimeResult", "normalize_notice", "parse_time", "split_o
 
 
 def _units(values: list[str], rules: Rules) -> list[str]:
+    cache = rules.memo("normalize.units")
     out: list[str] = []
     for value in values:
-        for name in split_orgs(value, rules.orgs):
+        names = cache.get(value)
+        if names is None:
+            names = cache[value] = tuple(split_orgs(value, rules.orgs))
+        for name in names:
             if name not in out:
                 out.append(name)
     return out
+
+
+def _time(raw: str, ref: Reference, rules: Rules) -> TimeResult:
+    # Plans repeat the same few values (9月, 全年) on every activity.
+    cache = rules.memo("normalize.time")
+    key = (raw, ref)
+    if key not in cache:
+        cache[key] = parse_time(raw, ref, rules)
+    result: TimeResult = cache[key]
+    return result
 
 
 def normalize_notice(notice: Notice, rules: Rules) -> Notice:
@@ -32,7 +46,7 @@ def normalize_notice(notice: Notice, rules: Rules) -> Notice:
     for act in notice.activities:
         update: dict[str, object] = {}
         if act.time is not None:
-            result = parse_time(act.time.raw, ref, rules)
+            result = _time(act.time.raw, ref, rules)
             update["time"] = act.time.model_copy(update={"start": result.start, "end": result.end})
             if result.status == "unparsed":
                 warnings.append(

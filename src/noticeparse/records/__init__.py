@@ -6,6 +6,7 @@ from ..models import Notice, NoticeWarning, Source
 from ..rules import Rules
 from ..structure import Tree
 from .activities import read_heads, tree_to_activities, tree_to_sections
+from .assignments import first_leads_note
 from .metadata import tree_to_metadata
 
 __all__ = ["tree_to_notice"]
@@ -24,11 +25,12 @@ def tree_to_notice(
     it fills metadata the document itself does not print.
     """
     meta = tree_to_metadata(tree, rules, page_meta or {})
-    heads = read_heads(tree, rules)
+    note = first_leads_note(tree.blocks, rules)
+    heads = read_heads(tree, rules, note)
     return Notice(
         source=source,
         notice=meta,
         sections=tree_to_sections(tree, rules, heads),
-        activities=tree_to_activities(tree, rules, meta.title, heads),
+        activities=tree_to_activities(tree, rules, meta.title, heads, note),
         warnings=list(warnings or []),
     )

@@ -33,9 +33,11 @@ def _read_head(node: Node, rules: Rules, note: tuple[int, int] | None = None) ->
 Heads = dict[int, _Head]
 
 
-def read_heads(tree: Tree, rules: Rules) -> Heads:
-    """Every heading paragraph read once (by node id), for the outline and the records alike."""
-    note = first_leads_note(tree.blocks, rules)
+def read_heads(tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> Heads:
+    """Every heading paragraph read once (by node id), for the outline and the records alike.
+
+    `note` is where the document says the first unit listed leads (`first_leads_note`).
+    """
     return {id(node): _read_head(node, rules, note) for node in tree.root.walk() if node.kind != "root"}
 
 
@@ -83,7 +85,11 @@ def _record(
 
 
 def tree_to_activities(
-    tree: Tree, rules: Rules, notice_title: str | None, heads: Heads | None = None
+    tree: Tree,
+    rules: Rules,
+    notice_title: str | None,
+    heads: Heads | None = None,
+    note: tuple[int, int] | None = None,
 ) -> list[Activity]:
     """One record per heading (or the document) that owns a canonical field, and per table row.
 
@@ -94,8 +100,9 @@ def tree_to_activities(
     owners: list[tuple[Node, list[Node]]] = []
     tables: list[tuple[int, Node, list[Node]]] = []
     collected: dict[int, tuple[list[RawField], list[str], list[int]]] = {}
-    heads = heads if heads is not None else read_heads(tree, rules)
-    note = first_leads_note(tree.blocks, rules)
+    if heads is None:
+        note = first_leads_note(tree.blocks, rules)
+        heads = read_heads(tree, rules, note)
 
     def visit(node: Node, ancestors: list[Node]) -> None:
         content = node_content(node, tree, rules, note)

@@ -12,8 +12,9 @@ __all__ = ["build_activity", "split_title"]
 
 def _trim(text: str, trailing: list[str]) -> str:
     text = text.strip()
-    while text and any(text.endswith(t) for t in trailing):
-        text = text[: -1].rstrip()
+    ends = tuple(trailing)
+    while text.endswith(ends):
+        text = text[:-1].rstrip()
     return text
 
 

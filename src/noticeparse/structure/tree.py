@@ -150,24 +150,24 @@ def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
             and match_heading(nxt.text, rules) is None and not parse_field_line(nxt.text, rules)
             else None
         )
-        as_field = None if _container_labels(rest, rules) else _field_heading(rest, next_text, rules)
+        labels = _container_labels("".join(fold_width(rest).split()), rules)
+        as_field = None if labels else _field_heading(rest, next_text, rules)
         if as_field:
             line, took_next = as_field
             stack[-1].items.append(Item(i, line, synthetic=True))
             if took_next:
                 skip.add(i + 1)
             continue
-        node = _new_node(block, heading, rest, len(stack), rules, grouping)
+        node = _new_node(block, heading, rest, len(stack), labels, grouping)
         stack[-1].children.append(node)
         stack.append(node)
     return Tree(blocks=blocks, roles=roles, root=root)
 
 
 def _new_node(
-    block: Block, heading: HeadingLabel, rest: str, level: int, rules: Rules, grouping: set[str]
+    block: Block, heading: HeadingLabel, rest: str, level: int, labels: list[str] | None, grouping: set[str]
 ) -> Node:
     compact = "".join(fold_width(rest).split())
-    labels = _container_labels(compact, rules)
     kind: NodeKind = "container" if labels else ("grouping" if compact in grouping else "heading")
     return Node(
         kind=kind,
