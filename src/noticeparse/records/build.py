@@ -13,7 +13,7 @@ __all__ = ["build_activity", "split_title"]
 def _trim(text: str, trailing: list[str]) -> str:
     text = text.strip()
     ends = tuple(trailing)
-    while text.endswith(ends):
+    while text and text.endswith(ends):
         text = text[:-1].rstrip()
     return text
 
