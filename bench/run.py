@@ -18,7 +18,6 @@ without it that column stays empty.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform

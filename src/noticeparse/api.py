@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .errors import InputError, LimitExceeded
 from .export import ExportOptions, write_notices
@@ -73,6 +74,8 @@ class ExtractResult:
 
     notices: list[Notice] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    # One-line notes from the exporter (activities an iCalendar could not hold).
+    notes: list[str] = field(default_factory=list)
 
 
 def extract(
@@ -82,8 +85,12 @@ def extract(
     output: str | Path | None = None,
     rules: RulesArg = None,
     bom: bool = True,
+    labels: Literal["zh", "en"] | None = None,
 ) -> ExtractResult:
     """Parse every file and write the results as `format` to `output` (default: stdout).
+
+    `format` is json, jsonl, csv, xlsx, parquet or ics; `labels` names the columns of
+    tabular formats in Chinese or English (default: CSV/Parquet en, XLSX zh).
 
     A file that fails is recorded in the result's `errors` and the rest go on;
     the output holds every file that parsed. Raises RulesError for a bad rules
@@ -96,9 +103,11 @@ def extract(
             result.notices.append(parse(path, rules=active))
         except InputError as exc:
             result.errors.append(exc)
-    options = ExportOptions(bom=bom, many=len(paths) > 1)
+    options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active)
     if result.notices or not result.errors:
-        write_notices(result.notices, format, Path(output) if output else None, options=options)
+        note = write_notices(result.notices, format, Path(output) if output else None, options=options)
+        if note:
+            result.notes.append(note)
     return result
 
 

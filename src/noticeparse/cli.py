@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from .errors import NoticeparseError, RulesError
-from .export import FORMATS
+from .export import BINARY_FORMATS, FORMATS
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "cli"]
 
@@ -41,8 +42,12 @@ def cli() -> None:
     help="Write here (atomically) instead of standard output.",
 )
 @click.option("--bom/--no-bom", default=True, show_default=True, help="CSV: start with a UTF-8 BOM.")
+@click.option(
+    "--labels", type=click.Choice(["zh", "en"]), default=None,
+    help="Column headers of csv/xlsx/parquet in Chinese or English [default: csv, parquet en; xlsx zh].",
+)
 @rules_option
-def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
+def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, labels: str | None,
             rules: tuple[Path, ...]) -> None:
     """Parse FILES and print their records.
 
@@ -51,8 +56,10 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
     """
     from . import api  # imported here so that --help stays instant
 
+    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is a binary format: give -o FILE or redirect standard output")
     try:
-        result = api.extract(list(files), format=fmt, output=output, rules=rules, bom=bom)
+        result = api.extract(list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels)
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
@@ -61,6 +68,8 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool,
         raise SystemExit(EXIT_FAILED) from None
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
+    for note in result.notes:
+        click.echo(note, err=True)
     raise SystemExit(EXIT_FAILED if result.errors else EXIT_OK)
 
 

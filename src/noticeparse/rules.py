@@ -279,6 +279,13 @@ class PdfRules(_Model):
     title_size_ratio: float = Field(gt=1)
 
 
+class ExportRules(_Model):
+    activities_sheet: str
+    notices_sheet: str
+    list_joiner: str
+    zh: dict[str, str]
+
+
 class HeadlineRules(_Model):
     title_separators: list[str]
 
@@ -308,6 +315,7 @@ class Rules(_Model):
     tables: TableRules
     docx: DocxRules
     pdf: PdfRules
+    export: ExportRules
     # Results of text recognisers run with these rules, by recogniser (see `memoized`).
     _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
 

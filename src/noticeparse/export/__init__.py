@@ -1,6 +1,8 @@
 """Stage 5: write notices in an output format. One module per format, imported on first use.
 
-Every module has `write(notices, stream, *, options)` writing text to `stream`.
+Every module has `BINARY` (whether it writes bytes) and `write(notices, stream, *,
+options) -> str | None`, which writes to a text or binary stream and may return
+a one-line note for the user (records it had to skip).
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from ..errors import OutputError
 
 if TYPE_CHECKING:
     from ..models import Notice
+    from ..rules import Rules
 
-__all__ = ["FORMATS", "ExportOptions", "atomic_writer", "write_notices"]
+__all__ = ["BINARY_FORMATS", "FORMATS", "ExportOptions", "atomic_writer", "write_notices"]
 
-FORMATS = ("json", "jsonl", "csv")
+FORMATS = ("json", "jsonl", "csv", "xlsx", "parquet", "ics")
+BINARY_FORMATS = ("xlsx", "parquet")
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,21 @@ class ExportOptions:
 
     bom: bool = True
     many: bool = False
+    # Header language of tabular formats; None = the format's default (CSV en, XLSX zh).
+    labels: Literal["zh", "en"] | None = None
+    rules: Rules | None = None
+
+    def active_rules(self) -> Rules:
+        """The rules to name columns with: the ones given, else the shipped ones."""
+        if self.rules is not None:
+            return self.rules
+        from ..rules import default_rules
+
+        return default_rules()
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[TextIO]:
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temp file beside `path`, then rename it over `path`: never a half-written file.
 
     Raises OutputError when the folder cannot be written.
@@ -45,7 +60,8 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
     except OSError as exc:
         raise OutputError(path, f"cannot write ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        opened = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with opened as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -66,15 +82,25 @@ def write_notices(
     output: Path | None = None,
     *,
     options: ExportOptions | None = None,
-) -> None:
-    """Write `notices` as `fmt` to `output` (atomically) or to standard output."""
+) -> str | None:
+    """Write `notices` as `fmt` to `output` (atomically) or to standard output.
+
+    Returns the exporter's one-line note, if it has one. Raises OutputError when
+    a binary format would go to a terminal.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}_format")
     opts = options or ExportOptions()
     if output is None:
-        module.write(notices, sys.stdout, options=opts)
+        if module.BINARY:
+            if sys.stdout.isatty():
+                raise OutputError(None, f"{fmt} is a binary format: give -o FILE (or redirect standard output)")
+            note: str | None = module.write(notices, sys.stdout.buffer, options=opts)
+            sys.stdout.buffer.flush()
+            return note
+        note = module.write(notices, sys.stdout, options=opts)
         sys.stdout.flush()
-        return
-    with atomic_writer(output) as fh:
-        module.write(notices, fh, options=opts)
+        return note
+    with atomic_writer(output, binary=module.BINARY) as fh:
+        return module.write(notices, fh, options=opts)  # type: ignore[no-any-return]

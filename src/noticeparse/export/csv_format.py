@@ -5,61 +5,44 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..models import Activity, Notice
+from ..models import Notice
+from .table import ACTIVITY_COLUMNS, activity_rows, headers
 
 if TYPE_CHECKING:
     from . import ExportOptions
 
-__all__ = ["COLUMNS", "LIST_JOINER", "rows", "write"]
+__all__ = ["COLUMNS", "DEFAULT_LABELS", "cell", "rows", "write"]
 
-# Lists in one cell are joined like a Chinese enumeration.
-LIST_JOINER = "、"
-COLUMNS = (
-    "source_path", "notice_title", "notice_issuer", "notice_doc_number", "notice_issue_date",
-    "notice_year", "id", "heading", "path", "title", "description", "time_label", "time_raw",
-    "time_start", "time_end", "location", "lead", "support", "fields", "keywords",
-)
+COLUMNS = ACTIVITY_COLUMNS
+DEFAULT_LABELS = "en"
+BINARY = False
 
 
-def _row(notice: Notice, act: Activity) -> dict[str, str]:
-    meta = notice.notice
-    time = act.time
-    values: dict[str, object] = {
-        "source_path": notice.source.path,
-        "notice_title": meta.title,
-        "notice_issuer": meta.issuer,
-        "notice_doc_number": meta.doc_number,
-        "notice_issue_date": meta.issue_date,
-        "notice_year": meta.year,
-        "id": act.id,
-        "heading": act.heading,
-        "path": LIST_JOINER.join(act.path),
-        "title": act.title,
-        "description": act.description,
-        "time_label": time.label if time else None,
-        "time_raw": time.raw if time else None,
-        "time_start": time.start if time else None,
-        "time_end": time.end if time else None,
-        "location": act.location,
-        "lead": LIST_JOINER.join(act.lead),
-        "support": LIST_JOINER.join(act.support),
-        "fields": json.dumps(act.fields, ensure_ascii=False) if act.fields else None,
-        "keywords": LIST_JOINER.join(act.keywords),
-    }
-    return {k: "" if v is None else str(v) for k, v in values.items()}
+def cell(value: Any, joiner: str) -> str:
+    """A typed value as CSV text: lists joined, mappings as JSON, absent values empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return joiner.join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return str(value)
 
 
-def rows(notices: Sequence[Notice]) -> list[dict[str, str]]:
-    """The CSV rows of `notices`: one per activity, in order."""
-    return [_row(n, a) for n in notices for a in n.activities]
+def rows(notices: Sequence[Notice], joiner: str = "、") -> list[dict[str, str]]:
+    """The CSV rows of `notices`: one per activity, in order, keyed by column."""
+    return [{k: cell(v, joiner) for k, v in row.items()} for row in activity_rows(notices)]
 
 
-def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> None:
+def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
     """Write the header and one row per activity."""
+    rules = options.active_rules()
     if options.bom:
         stream.write("\ufeff")
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows(notices))
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(headers(COLUMNS, options.labels or DEFAULT_LABELS, rules))
+    for row in rows(notices, rules.export.list_joiner):
+        writer.writerow([row[c] for c in COLUMNS])
+    return None

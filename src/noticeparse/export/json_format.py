@@ -13,10 +13,13 @@ if TYPE_CHECKING:
 
 __all__ = ["write"]
 
+BINARY = False
 
-def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> None:
+
+def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
     """Write one JSON object (or an array when `options.many`), pretty-printed, UTF-8."""
     docs = [n.model_dump(mode="json") for n in notices]
     value = docs if options.many or len(docs) != 1 else docs[0]
     json.dump(value, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+    return None

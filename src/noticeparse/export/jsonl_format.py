@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 
 __all__ = ["write"]
 
+BINARY = False
 
-def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> None:
+
+def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
     """Write each document as one compact JSON line."""
     for notice in notices:
         stream.write(json.dumps(notice.model_dump(mode="json"), ensure_ascii=False))
         stream.write("\n")
+    return None

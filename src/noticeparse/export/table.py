@@ -1,0 +1,99 @@
+"""The tabular view shared by CSV, XLSX and Parquet: which columns, in which order, with which values.
+
+Values keep their types here (dates, lists, mappings); each format decides how
+to write them. Header names are the column keys (`--labels en`) or the names in
+rules/export.toml (`--labels zh`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from ..models import Activity, Notice
+from ..rules import Rules
+
+__all__ = ["ACTIVITY_COLUMNS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "notice_rows"]
+
+Labels = Literal["zh", "en"]
+
+# One row per activity; the notice's identifying columns repeat on every row.
+ACTIVITY_COLUMNS = (
+    "source_path", "notice_title", "notice_issuer", "notice_doc_number", "notice_issue_date",
+    "notice_year", "id", "heading", "path", "title", "description", "time_label", "time_raw",
+    "time_start", "time_end", "location", "lead", "support", "fields", "keywords",
+)
+# One row per document.
+NOTICE_COLUMNS = (
+    "source_path", "source_format", "source_sha256", "source_pages", "notice_title", "notice_issuer",
+    "notice_doc_number", "notice_recipients", "notice_issue_date", "notice_year", "notice_attachments",
+    "notice_cc", "activity_count", "warnings",
+)
+
+
+def _activity(notice: Notice, act: Activity) -> dict[str, Any]:
+    meta, time = notice.notice, act.time
+    return {
+        "source_path": notice.source.path,
+        "notice_title": meta.title,
+        "notice_issuer": meta.issuer,
+        "notice_doc_number": meta.doc_number,
+        "notice_issue_date": meta.issue_date,
+        "notice_year": meta.year,
+        "id": act.id,
+        "heading": act.heading,
+        "path": list(act.path),
+        "title": act.title,
+        "description": act.description,
+        "time_label": time.label if time else None,
+        "time_raw": time.raw if time else None,
+        "time_start": time.start if time else None,
+        "time_end": time.end if time else None,
+        "location": act.location,
+        "lead": list(act.lead),
+        "support": list(act.support),
+        "fields": dict(act.fields),
+        "keywords": list(act.keywords),
+    }
+
+
+def activity_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:
+    """One typed row per activity, in document order."""
+    return [_activity(n, a) for n in notices for a in n.activities]
+
+
+def notice_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:
+    """One typed row per document."""
+    out = []
+    for n in notices:
+        meta = n.notice
+        out.append({
+            "source_path": n.source.path,
+            "source_format": n.source.format,
+            "source_sha256": n.source.sha256,
+            "source_pages": n.source.pages,
+            "notice_title": meta.title,
+            "notice_issuer": meta.issuer,
+            "notice_doc_number": meta.doc_number,
+            "notice_recipients": list(meta.recipients),
+            "notice_issue_date": meta.issue_date,
+            "notice_year": meta.year,
+            "notice_attachments": list(meta.attachments),
+            "notice_cc": list(meta.cc),
+            "activity_count": len(n.activities),
+            "warnings": [w.message for w in n.warnings],
+        })
+    return out
+
+
+def headers(columns: Sequence[str], labels: Labels, rules: Rules) -> list[str]:
+    """The header of each column in the chosen language (a key without a name keeps the key)."""
+    if labels == "en":
+        return list(columns)
+    names = rules.export.zh
+    return [names.get(c, c) for c in columns]
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, dt.date)

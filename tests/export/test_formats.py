@@ -1,0 +1,157 @@
+"""Every output format, opened with its own reader and compared with the JSON document."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import noticeparse
+from noticeparse.cli import cli
+from noticeparse.errors import OutputError
+from noticeparse.export import ExportOptions, write_notices
+from noticeparse.export.ics_format import fold
+from noticeparse.rules import default_rules
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return noticeparse.parse(SEED).model_dump(mode="json")
+
+
+def export(tmp_path: Path, fmt: str, *args: str) -> Path:
+    out = tmp_path / f"seed.{fmt}"
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--format", fmt, "-o", str(out), *args])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def joined(values: list[str]) -> str | None:
+    return "、".join(values) or None
+
+
+def test_xlsx_sheets_headers_dates_and_values(tmp_path: Path, doc: dict) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(export(tmp_path, "xlsx"))
+    assert book.sheetnames == ["活动", "通知"]
+    sheet = book["活动"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["来源文件", "通知标题", "发文机关", "发文字号"]
+    assert {"标题", "活动时间", "开始日期", "结束日期", "地点", "牵头单位", "配合单位"} <= set(header)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:T{len(doc['activities']) + 1}"
+    assert sheet.column_dimensions["J"].width > 10  # the title column is wide enough to read
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(doc["activities"])
+    for row, act in zip(rows, doc["activities"], strict=True):
+        assert row["标题"] == act["title"]
+        assert row["活动时间"] == act["time"]["raw"]
+        assert row["开始日期"] == dt.datetime.fromisoformat(act["time"]["start"])  # a real Excel date
+        assert row["牵头单位"] == joined(act["lead"])
+        assert row["配合单位"] == joined(act["support"])
+        assert json.loads(row["全部字段"]) == act["fields"]
+    assert sheet["R2"].number_format == "yyyy-mm-dd" or sheet["N2"].number_format == "yyyy-mm-dd"
+    notices = list(book["通知"].iter_rows(values_only=True))
+    assert notices[1][4] == doc["notice"]["title"]
+
+
+def test_xlsx_english_headers(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(export(tmp_path, "xlsx", "--labels", "en"))
+    assert [c.value for c in book["活动"][1]][:3] == ["source_path", "notice_title", "notice_issuer"]
+
+
+def test_csv_is_english_by_default_and_chinese_on_request(tmp_path: Path, doc: dict) -> None:
+    with export(tmp_path, "csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["title"] for r in rows] == [a["title"] for a in doc["activities"]]
+    assert rows[0]["time_start"] == doc["activities"][0]["time"]["start"]
+    with export(tmp_path, "csv", "--labels", "zh").open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[9] == "标题"
+
+
+def test_parquet_types_and_values(tmp_path: Path, doc: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(export(tmp_path, "parquet"))
+    assert table.num_rows == len(doc["activities"])
+    assert table.schema.field("time_start").type == pa.date32()
+    assert table.schema.field("lead").type == pa.list_(pa.string())
+    assert table.schema.field("notice_year").type == pa.int32()
+    rows = table.to_pylist()
+    for row, act in zip(rows, doc["activities"], strict=True):
+        assert row["title"] == act["title"]
+        assert row["lead"] == act["lead"] and row["support"] == act["support"]
+        assert row["time_end"] == dt.date.fromisoformat(act["time"]["end"])
+        assert dict(row["fields"]) == act["fields"]
+
+
+def test_parquet_without_pyarrow_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    with pytest.raises(OutputError, match=r'pip install "noticeparse\[parquet\]"'):
+        write_notices([noticeparse.parse(SEED)], "parquet", tmp_path / "x.parquet")
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_ics_events_dates_uids(tmp_path: Path, doc: dict) -> None:
+    import icalendar
+
+    path = export(tmp_path, "ics")
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    dated = [a for a in doc["activities"] if a["time"] and a["time"]["start"]]
+    assert len(events) == len(dated)
+    for event, act in zip(events, dated, strict=True):
+        assert str(event["SUMMARY"]) == act["title"]
+        assert event.decoded("DTSTART") == dt.date.fromisoformat(act["time"]["start"])
+        last = dt.date.fromisoformat(act["time"]["end"] or act["time"]["start"])
+        assert event.decoded("DTEND") == last + dt.timedelta(days=1)  # exclusive end of an all-day event
+        assert str(event["UID"]) == f"{doc['source']['sha256'][:16]}-{act['id']}@noticeparse"
+        assert "质监股" in str(event["DESCRIPTION"]) or act["lead"] != ["质监股"]
+    assert path.read_bytes() == export(tmp_path, "ics").read_bytes()  # stable across runs
+    assert all(len(line) <= 75 for line in path.read_bytes().split(b"\r\n"))
+
+
+def test_ics_skips_and_counts_records_without_a_start(tmp_path: Path) -> None:
+    source = tmp_path / "n.txt"
+    source.write_text(
+        "某局2024年工作安排\n一、宣传活动\n活动时间：9月\n牵头部门：甲股\n二、总结报送\n完成时限：10月底前\n牵头部门：乙股\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "n.ics"
+    result = CliRunner().invoke(cli, ["extract", str(source), "--format", "ics", "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stderr == "ics: 1 activity without a start date skipped\n"
+    assert out.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 1
+
+
+@pytest.mark.parametrize("text", ["a" * 200, "活动" * 80, "x" * 74 + "活" * 3])
+def test_ics_folding_keeps_characters_whole(text: str) -> None:
+    lines = fold("DESCRIPTION:" + text).split("\r\n ")
+    assert "".join(lines) == "DESCRIPTION:" + text
+    assert all(len(line.encode()) <= 75 for line in lines)
+
+
+def test_binary_format_to_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with pytest.raises(OutputError, match="binary format"):
+        write_notices([], "xlsx", None, options=ExportOptions(rules=default_rules()))
