@@ -13,7 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import ExtractResult, extract, parse, schema
+    from .api import ExtractResult, batch, extract, parse, parse_data, schema
+    from .bulk import BatchResult
     from .errors import (
         CorruptFile,
         DecodeError,
@@ -24,16 +25,18 @@ if TYPE_CHECKING:
         NoticeparseError,
         OutputError,
         RulesError,
+        UnmappedFont,
         UnsupportedFormat,
     )
     from .models import Activity, Notice, NoticeMeta, Section, TimeValue
     from .rules import Rules, load_rules
 
 _HOMES = {
-    "api": ("ExtractResult", "extract", "parse", "schema"),
+    "api": ("ExtractResult", "batch", "extract", "parse", "parse_data", "schema"),
+    "bulk": ("BatchResult",),
     "errors": (
         "CorruptFile", "DecodeError", "EncryptedFile", "InputError", "LimitExceeded",
-        "NoTextLayer", "NoticeparseError", "OutputError", "RulesError", "UnsupportedFormat",
+        "NoTextLayer", "NoticeparseError", "OutputError", "RulesError", "UnmappedFont", "UnsupportedFormat",
     ),
     "models": ("Activity", "Notice", "NoticeMeta", "Section", "TimeValue"),
     "rules": ("Rules", "load_rules"),
@@ -42,6 +45,7 @@ _WHERE = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Activity",
+    "BatchResult",
     "CorruptFile",
     "DecodeError",
     "EncryptedFile",
@@ -57,10 +61,13 @@ __all__ = [
     "RulesError",
     "Section",
     "TimeValue",
+    "UnmappedFont",
     "UnsupportedFormat",
+    "batch",
     "extract",
     "load_rules",
     "parse",
+    "parse_data",
     "schema",
 ]
 

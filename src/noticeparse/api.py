@@ -8,9 +8,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import InputError, LimitExceeded
+
+if TYPE_CHECKING:
+    from .bulk import BatchResult
 from .export import ExportOptions, write_notices
 from .extract import DEFAULT_MAX_BYTES, extract_blocks
 from .models import Notice, Source
@@ -19,7 +22,7 @@ from .records import tree_to_notice
 from .rules import Rules, load_rules
 from .structure import blocks_to_tree
 
-__all__ = ["ExtractResult", "extract", "parse", "schema"]
+__all__ = ["ExtractResult", "batch", "extract", "parse", "parse_data", "schema"]
 
 RulesArg = Rules | Iterable[str | Path] | None
 
@@ -46,15 +49,27 @@ def _read(path: Path, max_bytes: int) -> bytes:
         raise InputError(path, f"cannot read ({exc.strerror or exc})") from exc
 
 
-def parse(path: str | Path, *, rules: RulesArg = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Notice:
+def parse(
+    path: str | Path,
+    *,
+    rules: RulesArg = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keywords: bool = False,
+) -> Notice:
     """Parse one file into a Notice: extract → structure → records → normalize.
 
-    Raises an InputError subclass when the file cannot be read as a notice,
-    RulesError when a rules file is malformed.
+    With `keywords`, each activity gets its top words (jieba). Raises an
+    InputError subclass when the file cannot be read as a notice, RulesError
+    when a rules file is malformed.
     """
     path = Path(path)
+    return parse_data(path, _read(path, max_bytes), rules=_rules(rules), keywords=keywords)
+
+
+def parse_data(path: str | Path, data: bytes, *, rules: RulesArg = None, keywords: bool = False) -> Notice:
+    """Parse the bytes of a file (a zip member, an upload) named `path`; as `parse`."""
+    path = Path(path)
     active = _rules(rules)
-    data = _read(path, max_bytes)
     extraction = extract_blocks(path, data, active)
     source = Source(
         path=str(path),
@@ -65,7 +80,12 @@ def parse(path: str | Path, *, rules: RulesArg = None, max_bytes: int = DEFAULT_
     )
     tree = blocks_to_tree(extraction.blocks, active)
     notice = tree_to_notice(tree, source, active, extraction.warnings, extraction.page_meta)
-    return normalize_notice(notice, active)
+    notice = normalize_notice(notice, active)
+    if keywords:
+        from .normalize.keywords import add_keywords
+
+        notice = add_keywords(notice, active)
+    return notice
 
 
 @dataclass
@@ -86,11 +106,13 @@ def extract(
     rules: RulesArg = None,
     bom: bool = True,
     labels: Literal["zh", "en"] | None = None,
+    keywords: bool = False,
 ) -> ExtractResult:
     """Parse every file and write the results as `format` to `output` (default: stdout).
 
     `format` is json, jsonl, csv, xlsx, parquet or ics; `labels` names the columns of
-    tabular formats in Chinese or English (default: CSV/Parquet en, XLSX zh).
+    tabular formats in Chinese or English (default: CSV/Parquet en, XLSX zh);
+    `keywords` adds each activity's top words.
 
     A file that fails is recorded in the result's `errors` and the rest go on;
     the output holds every file that parsed. Raises RulesError for a bad rules
@@ -100,7 +122,7 @@ def extract(
     result = ExtractResult()
     for path in paths:
         try:
-            result.notices.append(parse(path, rules=active))
+            result.notices.append(parse(path, rules=active, keywords=keywords))
         except InputError as exc:
             result.errors.append(exc)
     options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active)
@@ -109,6 +131,37 @@ def extract(
         if note:
             result.notes.append(note)
     return result
+
+
+def batch(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    formats: Sequence[str] = ("jsonl", "csv"),
+    jobs: int | None = None,
+    resume: bool = False,
+    rules: Sequence[str | Path] = (),
+    keywords: bool = False,
+    labels: Literal["zh", "en"] | None = None,
+    timeout: int = 120,
+    progress: bool | None = None,
+) -> BatchResult:
+    """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
+
+    `output` receives notices.jsonl, activities.csv, errors.jsonl and manifest.jsonl,
+    plus notices.json / activities.xlsx / activities.parquet / activities.ics for
+    those `formats`. `jobs` worker processes (default: one per CPU); `resume`
+    continues a batch folder, skipping documents already done (by content hash);
+    `timeout` limits the seconds per file. Raises RulesError for a bad rules
+    file and OutputError when the folder cannot be used; a file that fails is
+    recorded in errors.jsonl and counted, never raised.
+    """
+    from .bulk import run_batch
+
+    return run_batch(
+        inputs, output, formats=formats, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
+        labels=labels, timeout=timeout, progress=progress,
+    )
 
 
 def schema() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .errors import NoticeparseError, RulesError
+from .errors import NoticeparseError, OutputError, RulesError
 from .export import BINARY_FORMATS, FORMATS
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "cli"]
@@ -22,6 +22,11 @@ rules_option = click.option(
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="A rules TOML file merged over the shipped rules (repeatable).",
+)
+
+
+keywords_option = click.option(
+    "--keywords", is_flag=True, help="Give each activity its top 5 keywords (jieba TF-IDF; slower to start)."
 )
 
 
@@ -46,9 +51,10 @@ def cli() -> None:
     "--labels", type=click.Choice(["zh", "en"]), default=None,
     help="Column headers of csv/xlsx/parquet in Chinese or English [default: csv, parquet en; xlsx zh].",
 )
+@keywords_option
 @rules_option
 def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, labels: str | None,
-            rules: tuple[Path, ...]) -> None:
+            keywords: bool, rules: tuple[Path, ...]) -> None:
     """Parse FILES and print their records.
 
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
@@ -59,7 +65,9 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is a binary format: give -o FILE or redirect standard output")
     try:
-        result = api.extract(list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels)
+        result = api.extract(
+            list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels, keywords=keywords
+        )
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
@@ -71,6 +79,50 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     for note in result.notes:
         click.echo(note, err=True)
     raise SystemExit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="The output folder (notices.jsonl, activities.csv, errors.jsonl, manifest.jsonl).",
+)
+@click.option(
+    "--format", "formats", type=click.Choice(FORMATS), multiple=True,
+    help="Also write this format (repeatable): json, xlsx, parquet, ics [always: jsonl, csv].",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPUs].")
+@click.option("--resume", is_flag=True, help="Continue a batch folder: skip documents already done.")
+@click.option("--timeout", type=click.IntRange(min=0), default=120, show_default=True,
+              help="Seconds one file may take (0 = no limit).")
+@click.option("--labels", type=click.Choice(["zh", "en"]), default=None, help="Column headers of tabular outputs.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
+@keywords_option
+@rules_option
+def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
+          timeout: int, labels: str | None, progress: bool | None, keywords: bool,
+          rules: tuple[Path, ...]) -> None:
+    """Parse INPUTS (files, folders, globs, .zip archives) into an output folder, in parallel.
+
+    Exit status: 0 every document parsed; 1 some failed (listed in
+    errors.jsonl); 2 usage error, malformed rules file, or an output folder
+    that holds an earlier batch without --resume.
+    """
+    from . import api
+
+    wanted = tuple(dict.fromkeys(("jsonl", "csv", *formats)))
+    try:
+        result = api.batch(
+            list(inputs), output, formats=wanted, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
+            labels=labels, timeout=timeout, progress=progress,  # type: ignore[arg-type]
+        )
+    except (RulesError, OutputError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    for note in result.notes:
+        click.echo(note, err=True)
+    click.echo(result.summary(), err=True)
+    raise SystemExit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
 @cli.command()

@@ -286,6 +286,11 @@ class ExportRules(_Model):
     zh: dict[str, str]
 
 
+class KeywordRules(_Model):
+    count: int = Field(ge=1, le=50)
+    stopwords: list[str]
+
+
 class HeadlineRules(_Model):
     title_separators: list[str]
 
@@ -316,6 +321,7 @@ class Rules(_Model):
     docx: DocxRules
     pdf: PdfRules
     export: ExportRules
+    keywords: KeywordRules
     # Results of text recognisers run with these rules, by recogniser (see `memoized`).
     _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
 

@@ -48,6 +48,12 @@ class ExportOptions:
         return default_rules()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temp file beside `path`, then rename it over `path`: never a half-written file.
@@ -57,6 +63,8 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # mkstemp makes the file private (0600); give it the mode a new file would get.
+        os.chmod(tmp, 0o666 & ~_umask())
     except OSError as exc:
         raise OutputError(path, f"cannot write ({exc.strerror or exc})") from exc
     try:

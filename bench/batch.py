@@ -1,0 +1,67 @@
+"""Batch throughput: files/s of `noticeparse batch` with 1 worker and with N, on a generated tree.
+
+The tree holds distinct variants of the bundled sample (2,000 files by default:
+a different date and attachment line each, so none is a duplicate). Each run
+writes a fresh output folder; the figure is files per second of the whole run,
+the best of `--repeat` runs.
+
+    python bench/batch.py                 # 2,000 files, 1 job against 2 jobs
+    python bench/batch.py --files 500 --jobs 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "samples" / "gongqingcheng-quality-month-plan-2024.txt"
+# The speed-up two workers must reach over one (issue 7).
+TARGET_SPEEDUP = 1.7
+
+
+def make_tree(folder: Path, count: int) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    for k in range(count):
+        sub = folder / f"d{k // 100:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        variant = text.replace("2024年9月13日", f"2024年{k % 12 + 1}月{k % 28 + 1}日")
+        (sub / f"notice-{k:05d}.txt").write_text(f"{variant}\n附件：清单{k}\n", encoding="utf-8")
+
+
+def files_per_second(tree: Path, out: Path, jobs: int, count: int) -> float:
+    import noticeparse
+
+    if out.exists():
+        shutil.rmtree(out)
+    start = time.perf_counter()
+    result = noticeparse.batch([tree], out, jobs=jobs, progress=False)
+    took = time.perf_counter() - start
+    assert result.ok == count, result.summary()
+    return count / took
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--jobs", type=int, default=2, help="workers to compare with one")
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        make_tree(tree, args.files)
+        one = max(files_per_second(tree, Path(tmp) / "o1", 1, args.files) for _ in range(args.repeat))
+        many = max(files_per_second(tree, Path(tmp) / "on", args.jobs, args.files) for _ in range(args.repeat))
+    speedup = many / one
+    print(f"{args.files} files, {os.cpu_count()} CPUs: 1 job {one:.0f} files/s, {args.jobs} jobs {many:.0f} files/s, "
+          f"speed-up {speedup:.2f}x (target >= {TARGET_SPEEDUP}x for 2 jobs)")
+    return 0 if args.jobs != 2 or speedup >= TARGET_SPEEDUP else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
