@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .errors import InputError, LimitExceeded
+from .errors import InputError, LimitExceeded, display_path
 
 if TYPE_CHECKING:
     from .bulk import BatchResult
 from .export import ExportOptions, write_notices
-from .extract import DEFAULT_MAX_BYTES, extract_blocks
+from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, Limits, extract_blocks
 from .models import Notice, Source
 from .normalize import normalize_notice
 from .records import tree_to_notice
@@ -54,25 +54,36 @@ def parse(
     *,
     rules: RulesArg = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     keywords: bool = False,
 ) -> Notice:
     """Parse one file into a Notice: extract → structure → records → normalize.
 
-    With `keywords`, each activity gets its top words (jieba). Raises an
-    InputError subclass when the file cannot be read as a notice, RulesError
-    when a rules file is malformed.
+    With `keywords`, each activity gets its top words (jieba). A file over
+    `max_bytes`, or a .docx inflating past `max_unzipped`, is refused
+    (LimitExceeded). Raises an InputError subclass when the file cannot be read
+    as a notice, RulesError when a rules file is malformed.
     """
     path = Path(path)
-    return parse_data(path, _read(path, max_bytes), rules=_rules(rules), keywords=keywords)
+    return parse_data(
+        path, _read(path, max_bytes), rules=_rules(rules), keywords=keywords, max_unzipped=max_unzipped
+    )
 
 
-def parse_data(path: str | Path, data: bytes, *, rules: RulesArg = None, keywords: bool = False) -> Notice:
+def parse_data(
+    path: str | Path,
+    data: bytes,
+    *,
+    rules: RulesArg = None,
+    keywords: bool = False,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+) -> Notice:
     """Parse the bytes of a file (a zip member, an upload) named `path`; as `parse`."""
     path = Path(path)
     active = _rules(rules)
-    extraction = extract_blocks(path, data, active)
+    extraction = extract_blocks(path, data, active, Limits(max_bytes=len(data), max_unzipped=max_unzipped))
     source = Source(
-        path=str(path),
+        path=display_path(path),
         format=extraction.format,
         sha256=hashlib.sha256(data).hexdigest(),
         pages=extraction.pages,
@@ -107,6 +118,8 @@ def extract(
     bom: bool = True,
     labels: Literal["zh", "en"] | None = None,
     keywords: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
 ) -> ExtractResult:
     """Parse every file and write the results as `format` to `output` (default: stdout).
 
@@ -122,7 +135,8 @@ def extract(
     result = ExtractResult()
     for path in paths:
         try:
-            result.notices.append(parse(path, rules=active, keywords=keywords))
+            notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped)
+            result.notices.append(notice)
         except InputError as exc:
             result.errors.append(exc)
     options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active)
@@ -145,6 +159,8 @@ def batch(
     labels: Literal["zh", "en"] | None = None,
     timeout: int = 120,
     progress: bool | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -160,7 +176,7 @@ def batch(
 
     return run_batch(
         inputs, output, formats=formats, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
-        labels=labels, timeout=timeout, progress=progress,
+        labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes, max_unzipped=max_unzipped,
     )
 
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import InputError, LimitExceeded, OutputError
-from .extract import DEFAULT_MAX_BYTES
+from ._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
+from .errors import InputError, LimitExceeded, OutputError, display_path
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -48,7 +48,6 @@ __all__ = [
     "run_batch",
 ]
 
-DEFAULT_TIMEOUT = 120
 # Results written between two fsyncs at most, and seconds between them at most.
 COMMIT_EVERY = 64
 COMMIT_SECONDS = 1.0
@@ -130,7 +129,7 @@ def _is_archive(path: Path) -> bool:
 
 def _file_jobs(path: Path) -> Iterator[Job | InputError]:
     if not _is_archive(path):
-        yield Job(str(path), str(path))
+        yield Job(display_path(path), str(path))
         return
     try:
         with zipfile.ZipFile(path) as archive:
@@ -138,7 +137,7 @@ def _file_jobs(path: Path) -> Iterator[Job | InputError]:
                 if info.is_dir():
                     continue
                 # Members are read, never extracted: a name like ../../x is only a label here.
-                yield Job(f"{path}!/{_member_name(info)}", str(path), info.filename)
+                yield Job(f"{display_path(path)}!/{_member_name(info)}", str(path), info.filename)
     except (zipfile.BadZipFile, OSError) as exc:
         yield InputError(path, f"damaged zip archive ({exc})")
 
@@ -199,10 +198,15 @@ def _alarm(signum: int, frame: object) -> None:
     raise _TimeUp
 
 
-def _init(rule_files: list[str], done: frozenset[str], keywords: bool, max_bytes: int, timeout: int) -> None:
+def _init(
+    rule_files: list[str], done: frozenset[str], keywords: bool, max_bytes: int, max_unzipped: int, timeout: int
+) -> None:
     from .rules import load_rules
 
-    _STATE.update(rules=load_rules(rule_files), done=done, keywords=keywords, max_bytes=max_bytes, timeout=timeout)
+    _STATE.update(
+        rules=load_rules(rule_files), done=done, keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
+        timeout=timeout,
+    )
     if timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
 
@@ -220,7 +224,9 @@ def _work(job: Job) -> _Outcome:
         sha = hashlib.sha256(data).hexdigest()
         if sha in _STATE["done"]:
             return _Outcome(job.name, sha, "skipped")
-        notice = parse_data(job.name, data, rules=_STATE["rules"], keywords=_STATE["keywords"])
+        notice = parse_data(
+            job.name, data, rules=_STATE["rules"], keywords=_STATE["keywords"], max_unzipped=_STATE["max_unzipped"]
+        )
         line = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False)
         table = [[row[c] for c in COLUMNS] for row in rows([notice], _STATE["rules"].export.list_joiner)]
         return _Outcome(job.name, sha, "ok", notice=line, rows=_csv_bytes(table))
@@ -396,6 +402,7 @@ def run_batch(
     labels: str | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     progress: bool | None = None,
 ) -> BatchResult:
     """Parse every input into `output_dir`; see the module docstring for the files and guarantees."""
@@ -414,7 +421,7 @@ def run_batch(
     for error in bad:
         outputs.add(_Outcome(str(error.path), None, "failed", error_class=type(error).__name__, message=str(error)))
     workers = max(1, jobs or os.cpu_count() or 1)
-    init = ([str(r) for r in rules], frozenset(outputs.done), keywords, max_bytes, timeout)
+    init = ([str(r) for r in rules], frozenset(outputs.done), keywords, max_bytes, max_unzipped, timeout)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar(len(work), show)
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
 from .errors import NoticeparseError, OutputError, RulesError
 from .export import BINARY_FORMATS, FORMATS
 
@@ -23,6 +24,18 @@ rules_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A rules TOML file merged over the shipped rules (repeatable).",
 )
+
+
+def _limits(command):  # type: ignore[no-untyped-def]
+    """--max-bytes and --max-unzipped, shared by extract and batch."""
+    command = click.option(
+        "--max-unzipped", type=click.IntRange(min=1), default=DEFAULT_MAX_UNZIPPED, show_default=True,
+        help="Bytes a .docx may inflate to (zip-bomb guard).",
+    )(command)
+    return click.option(
+        "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+        help="Largest input file, in bytes.",
+    )(command)
 
 
 keywords_option = click.option(
@@ -52,9 +65,10 @@ def cli() -> None:
     help="Column headers of csv/xlsx/parquet in Chinese or English [default: csv, parquet en; xlsx zh].",
 )
 @keywords_option
+@_limits
 @rules_option
 def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, labels: str | None,
-            keywords: bool, rules: tuple[Path, ...]) -> None:
+            keywords: bool, max_bytes: int, max_unzipped: int, rules: tuple[Path, ...]) -> None:
     """Parse FILES and print their records.
 
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
@@ -66,7 +80,8 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
         raise click.UsageError(f"{fmt} is a binary format: give -o FILE or redirect standard output")
     try:
         result = api.extract(
-            list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels, keywords=keywords
+            list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels, keywords=keywords,
+            max_bytes=max_bytes, max_unzipped=max_unzipped,
         )
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -93,15 +108,16 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPUs].")
 @click.option("--resume", is_flag=True, help="Continue a batch folder: skip documents already done.")
-@click.option("--timeout", type=click.IntRange(min=0), default=120, show_default=True,
+@click.option("--timeout", type=click.IntRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds one file may take (0 = no limit).")
 @click.option("--labels", type=click.Choice(["zh", "en"]), default=None, help="Column headers of tabular outputs.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @keywords_option
+@_limits
 @rules_option
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
-          timeout: int, labels: str | None, progress: bool | None, keywords: bool,
-          rules: tuple[Path, ...]) -> None:
+          timeout: int, labels: str | None, progress: bool | None, keywords: bool, max_bytes: int,
+          max_unzipped: int, rules: tuple[Path, ...]) -> None:
     """Parse INPUTS (files, folders, globs, .zip archives) into an output folder, in parallel.
 
     Exit status: 0 every document parsed; 1 some failed (listed in
@@ -114,7 +130,8 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
     try:
         result = api.batch(
             list(inputs), output, formats=wanted, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
-            labels=labels, timeout=timeout, progress=progress,  # type: ignore[arg-type]
+            labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,  # type: ignore[arg-type]
+            max_unzipped=max_unzipped,
         )
     except (RulesError, OutputError) as exc:
         click.echo(f"Error: {exc}", err=True)

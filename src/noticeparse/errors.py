@@ -19,6 +19,7 @@ from pathlib import Path
 
 __all__ = [
     "CorruptFile",
+    "display_path",
     "DecodeError",
     "EncryptedFile",
     "InputError",
@@ -32,11 +33,22 @@ __all__ = [
 ]
 
 
+def display_path(path: str | Path) -> str:
+    """A path as text that can always be printed: bytes that are not UTF-8 (a file name from
+    another system) show as U+FFFD instead of breaking the output."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class NoticeparseError(Exception):
     """Base of every error noticeparse raises on purpose."""
 
     def __init__(self, path: str | Path | None, reason: str) -> None:
-        self.path = str(path) if path is not None else None
+        self.path = display_path(path) if path is not None else None
         self.reason = reason
         super().__init__(str(self))
 

@@ -1,7 +1,7 @@
 """Stage 1: read a file into blocks. One module per format, chosen by extension or content.
 
 Format modules are imported on first use, so `noticeparse --help` never loads a
-heavy library. Every module has `extract(path, data, rules) -> Extraction`.
+heavy library. Every module has `extract(path, data, rules, limits) -> Extraction`.
 """
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from .._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, Limits
 from .._width import fold_width
-from ..errors import UnsupportedFormat
+from ..errors import CorruptFile, UnsupportedFormat
 from ..models import Block, Extraction
 from ..rules import Rules
 
-__all__ = ["SUFFIXES", "detect_format", "drop_chrome", "extract_blocks", "number_blocks"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_UNZIPPED", "SUFFIXES", "Limits", "detect_format", "drop_chrome",
+    "extract_blocks", "number_blocks",
+]
 
 # Extension → format. A format is supported when a module of its name exists here.
 SUFFIXES: dict[str, str] = {
@@ -35,7 +39,7 @@ SUFFIXES: dict[str, str] = {
     ".ofd": "ofd",
 }
 SUPPORTED = ("txt", "html", "docx", "doc", "pdf")
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
 _SNIFF_BYTES = 2048
 
 
@@ -90,12 +94,15 @@ def number_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def extract_blocks(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract_blocks(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Read `data` (the bytes of `path`) into blocks with the format's extractor.
 
     Raises an InputError subclass when the file cannot be read.
     """
     fmt = detect_format(path, data)
     module = importlib.import_module(f"{__name__}.{fmt}")
-    extraction: Extraction = module.extract(path, data, rules)
+    try:
+        extraction: Extraction = module.extract(path, data, rules, limits or Limits())
+    except RecursionError as exc:
+        raise CorruptFile(path, "nested too deeply to read") from exc
     return extraction.model_copy(update={"blocks": number_blocks(extraction.blocks)})

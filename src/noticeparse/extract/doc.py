@@ -17,11 +17,13 @@ from pathlib import Path
 from ..errors import CorruptFile, LimitExceeded, UnsupportedFormat
 from ..models import Extraction
 from ..rules import Rules
-from . import docx
+from . import Limits, docx
 
 __all__ = ["DEFAULT_CONVERT_TIMEOUT", "convert_to_docx", "extract", "find_soffice"]
 
 DEFAULT_CONVERT_TIMEOUT = 120.0
+# Legacy Word and WPS files are OLE containers; Word also saves RTF under .doc.
+_SIGNATURES = (b"\xd0\xcf\x11\xe0", b"{\\rtf")
 INSTALL_HINT = "install LibreOffice (Debian/Ubuntu: apt install libreoffice-writer-nogui) or save the file as .docx"
 
 
@@ -66,7 +68,9 @@ def convert_to_docx(path: Path, data: bytes, timeout: float = DEFAULT_CONVERT_TI
         return result.read_bytes()
 
 
-def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Convert with LibreOffice, then read the .docx it made."""
-    extraction = docx.extract(path, convert_to_docx(path, data), rules)
+    if not data.startswith(_SIGNATURES):
+        raise CorruptFile(path, "not a Word/WPS document (OLE or RTF signature missing)")
+    extraction = docx.extract(path, convert_to_docx(path, data), rules, limits)
     return extraction.model_copy(update={"format": "doc"})

@@ -23,13 +23,12 @@ from .._width import plain_spaces
 from ..errors import CorruptFile, EncryptedFile, LimitExceeded
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+from . import DEFAULT_MAX_UNZIPPED, Limits
 from .numbering import Numberer, W
 from .tables import Cell, expand_spans, is_data_grid, table_text
 
-__all__ = ["DEFAULT_MAX_UNZIPPED", "extract", "open_package"]
+__all__ = ["extract", "open_package"]
 
-# The parts a .docx may inflate to, together; a zip bomb stops here.
-DEFAULT_MAX_UNZIPPED = 512 * 1024 * 1024
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _SDT, _TC, _TR = (f"{W}{t}" for t in ("p", "tbl", "sdt", "tc", "tr"))
 _SKIP = {f"{W}{t}" for t in ("del", "moveFrom", "instrText", "delText", "pPr", "rPr", "fldData")} | {
@@ -221,13 +220,14 @@ class _Reader:
         return "\n".join(line for line in lines if line)
 
     def table(self, tbl: Any) -> None:
-        rows = _table_rows(tbl, self.cell_text)
-        grid = expand_spans(rows)
-        if not is_data_grid(grid):
+        # Decide on the flat text first: reading nested layout tables cell by cell
+        # twice per level would cost 2^depth.
+        if not is_data_grid(expand_spans(_table_rows(tbl, _flat_text))):
             for tr in _trs(tbl):
                 for tc in _tcs(tr):
                     self.body(tc)
             return
+        grid = expand_spans(_table_rows(tbl, self.cell_text))
         self.blocks.append(Block(index=len(self.blocks), kind="table", text=table_text(grid), cells=grid))
 
 
@@ -252,6 +252,10 @@ def _runs(el: Any, parts: list[str], boxes: list[Any]) -> None:
             continue  # a paragraph nested in a run belongs to a text box, read with it
         else:
             _runs(child, parts, boxes)
+
+
+def _flat_text(tc: Any) -> str:
+    return "".join(t.text or "" for t in tc.iter(f"{W}t"))
 
 
 def _trs(tbl: Any) -> list[Any]:
@@ -321,9 +325,9 @@ def _table_rows(tbl: Any, cell_text: Any) -> list[list[Cell]]:
     return rows
 
 
-def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Blocks of the document body; a `no_text` warning when it holds only images."""
-    document = open_package(path, data)
+    document = open_package(path, data, limits.max_unzipped if limits else DEFAULT_MAX_UNZIPPED)
     reader = _Reader(document, rules)
     reader.body(document.element.body)
     from . import drop_chrome

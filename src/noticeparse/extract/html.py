@@ -16,12 +16,15 @@ import html as html_lib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._width import plain_spaces
 from ..errors import CorruptFile
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+
+if TYPE_CHECKING:
+    from . import Limits
 from .tables import Cell, expand_spans, is_data_grid, table_text
 from .txt import decode
 
@@ -319,7 +322,7 @@ def _parse(path: Path, text: str) -> Any:
     return root
 
 
-def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Blocks of the page's document body, and the page's own metadata."""
     from . import drop_chrome
 

@@ -22,13 +22,16 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._labels import parse_label_value
 from .._width import fold_width, plain_spaces
 from ..errors import CorruptFile, EncryptedFile, NoTextLayer, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+
+if TYPE_CHECKING:
+    from . import Limits
 from .tables import is_data_grid, table_text
 
 __all__ = ["extract", "join_lines"]
@@ -476,7 +479,7 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
     return reading
 
 
-def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Blocks of a PDF with a text layer; NoTextLayer for a scan, UnmappedFont for unreadable fonts."""
     document = _open(path, data)
     try:

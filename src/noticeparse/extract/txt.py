@@ -5,10 +5,14 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DecodeError
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+
+if TYPE_CHECKING:
+    from . import Limits
 
 __all__ = ["decode", "extract"]
 
@@ -70,7 +74,7 @@ def _numbered(texts: list[str]) -> list[Block]:
     return out
 
 
-def extract(path: Path, data: bytes, rules: Rules) -> Extraction:
+def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """One paragraph block per non-empty line, trimmed; chrome lines dropped."""
     from . import drop_chrome
 

@@ -1,0 +1,22 @@
+"""Caps that keep a hostile file from taking unbounded memory or time (stdlib only: the CLI reads them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_UNZIPPED", "DEFAULT_TIMEOUT", "Limits"]
+
+# No notice is this big; a bigger file is refused before it is read (--max-bytes).
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# What a .docx (a zip) may inflate to, all parts together (--max-unzipped): a zip-bomb guard.
+DEFAULT_MAX_UNZIPPED = 512 * 1024 * 1024
+# Seconds one file may take in a batch (--timeout).
+DEFAULT_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps an extractor applies."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED
