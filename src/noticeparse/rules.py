@@ -348,7 +348,9 @@ def memoized(fn: Callable[..., _T]) -> Callable[..., _T]:
 
     @functools.wraps(fn)
     def wrapper(text: str, rules: Rules, *args: Any) -> _T:
-        cache = rules.memo(name)
+        cache = rules.__pydantic_private__["_memos"].get(name)  # type: ignore[index]
+        if cache is None or len(cache) > MEMO_LIMIT:
+            cache = rules.memo(name)
         key = (text, *args) if args else text
         try:
             return cache[key]  # type: ignore[no-any-return]

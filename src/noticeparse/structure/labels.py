@@ -49,7 +49,8 @@ def parse_field_line(text: str, rules: Rules) -> tuple[FieldLine, ...] | None:
     """
     heading = match_heading(text, rules)
     start = heading.end if heading else 0
-    line = parse_label_value(text, rules, start)
+    # Same cache key as a plain parse_label_value(text) call when there is no heading label.
+    line = parse_label_value(text, rules, start) if start else parse_label_value(text, rules)
     if line is None or label_category(line.label, rules) is None:
         return None
     return tuple(_split_second_field(line, text, rules))
