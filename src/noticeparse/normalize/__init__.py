@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Activity, Notice, NoticeWarning
+from ..models import Notice, NoticeWarning
 from ..rules import Rules
 from .orgs import split_orgs
 from .time import Reference, TimeResult, parse_time, reference_span
@@ -34,22 +34,23 @@ def _time(raw: str, ref: Reference, rules: Rules) -> TimeResult:
 
 
 def normalize_notice(notice: Notice, rules: Rules) -> Notice:
-    """A copy of `notice` with dates computed and unit lists split; adds `time_unparsed` warnings."""
+    """`notice` with dates computed and unit lists split, plus `time_unparsed` warnings.
+
+    The notice is updated in place (records builds a fresh one for every file;
+    copying it again cost more than the normalising) and returned.
+    """
     meta = notice.notice
     ref = Reference(
         year=meta.year,
         span=reference_span(meta.title, meta.year, rules),
         issue_date=meta.issue_date,
     )
-    warnings = list(notice.warnings)
-    activities: list[Activity] = []
     for act in notice.activities:
-        update: dict[str, object] = {}
         if act.time is not None:
             result = _time(act.time.raw, ref, rules)
-            update["time"] = act.time.model_copy(update={"start": result.start, "end": result.end})
+            act.time.start, act.time.end = result.start, result.end
             if result.status == "unparsed":
-                warnings.append(
+                notice.warnings.append(
                     NoticeWarning(
                         code="time_unparsed",
                         message=f"cannot read dates from {act.time.raw!r}",
@@ -57,7 +58,6 @@ def normalize_notice(notice: Notice, rules: Rules) -> Notice:
                     )
                 )
         lead = _units(act.lead, rules)
-        update["lead"] = lead
-        update["support"] = [u for u in _units(act.support, rules) if u not in lead]
-        activities.append(act.model_copy(update=update))
-    return notice.model_copy(update={"activities": activities, "warnings": warnings})
+        act.lead = lead
+        act.support = [u for u in _units(act.support, rules) if u not in lead]
+    return notice
