@@ -117,12 +117,6 @@ def test_a_document_of_images_warns_no_text(tmp_path: Path) -> None:
     assert [w.code for w in doc.warnings] == ["no_text"]
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -130,7 +124,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
     [
         (b"plain text, not a zip", CorruptFile, "not a .docx (zip signature missing)"),
         (b"PK\x03\x04truncated", CorruptFile, "not a .docx (damaged zip"),
-        (_zip({"hello.txt": b"x"}), CorruptFile, "not a .docx (zip without word/document.xml)"),
+        (make_docx.zip_of({"hello.txt": b"x"}), CorruptFile, "not a .docx (zip without word/document.xml)"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, EncryptedFile, "encrypted or legacy Word file"),
     ],
     ids=["not-zip", "truncated", "no-document", "ole"],
@@ -146,7 +140,7 @@ def test_broken_xml_is_a_corrupt_file() -> None:
         files = {n: z.read(n) for n in z.namelist()}
     files["word/document.xml"] = b"<w:document><unclosed"
     with pytest.raises(CorruptFile, match="damaged .docx"):
-        open_package(Path("bad.docx"), _zip(files))
+        open_package(Path("bad.docx"), make_docx.zip_of(files))
 
 
 def test_decompressed_size_is_capped() -> None:

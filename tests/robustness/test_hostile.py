@@ -72,12 +72,6 @@ def test_empty_file_of_every_format(tmp_path: Path, name: str, ok: bool, cause: 
         assert_one_line_error(result, path, cause)
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -85,7 +79,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
     [
         ("not-zip.docx", b"just some words, no zip", "not a .docx (zip signature missing)"),
         ("truncated.docx", make_docx.plan(auto=True)[:3000], "not a .docx (damaged zip"),
-        ("no-document.docx", _zip({"[Content_Types].xml": b"<Types/>", "hello.txt": b"x"}),
+        ("no-document.docx", make_docx.zip_of({"[Content_Types].xml": b"<Types/>", "hello.txt": b"x"}),
          "zip without word/document.xml"),
         ("broken-xml.docx", _docx_with(b"<w:document " + W.encode() + b"><w:body><w:p>"), "damaged .docx"),
         ("binary.txt", bytes(range(256)) * 40, "binary data, not text"),

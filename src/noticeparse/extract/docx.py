@@ -258,26 +258,24 @@ def _flat_text(tc: Any) -> str:
     return "".join(t.text or "" for t in tc.iter(f"{W}t"))
 
 
-def _trs(tbl: Any) -> list[Any]:
+def _children(parent: Any, tag: str) -> list[Any]:
+    """The `tag` children of a table or row, looking inside content controls (w:sdt) that wrap them."""
     out = []
-    for child in tbl:
-        if child.tag == _TR:
+    for child in parent:
+        if child.tag == tag:
             out.append(child)
         elif child.tag == _SDT:
             content = child.find(f"{W}sdtContent")
-            out.extend(c for c in (content if content is not None else []) if c.tag == _TR)
+            out.extend(c for c in (content if content is not None else []) if c.tag == tag)
     return out
+
+
+def _trs(tbl: Any) -> list[Any]:
+    return _children(tbl, _TR)
 
 
 def _tcs(tr: Any) -> list[Any]:
-    out = []
-    for child in tr:
-        if child.tag == _TC:
-            out.append(child)
-        elif child.tag == _SDT:
-            content = child.find(f"{W}sdtContent")
-            out.extend(c for c in (content if content is not None else []) if c.tag == _TC)
-    return out
+    return _children(tr, _TC)
 
 
 def _int_attr(el: Any, tag: str, default: int) -> int:
