@@ -79,4 +79,6 @@ def parse_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | No
     compact = "".join(label.split())
     if not compact or len(compact) > rules.labels.max_length or compact.isdigit():
         return None
+    if compact[-1].isdigit() and folded[m.end() : m.end() + 1].isdigit():
+        return None  # a clock (9:00), not a label and its value
     return FieldLine(label=label, value=text[m.end() :].strip(), start=m.start("label"), end=len(text))

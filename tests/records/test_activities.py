@@ -136,3 +136,18 @@ def test_a_time_value_continued_on_the_next_line(rules) -> None:
 def test_a_blank_form_value_is_no_field(rules) -> None:
     n = notice_of(rules, "2009年考核工作的通知", "附件1：", "考核登记表", "填表日期：   年   月   日")
     assert n.activities == []
+
+
+def test_a_clock_is_not_a_label(rules) -> None:
+    n = notice_of(rules, "2025年启动仪式方案", "三、活动时间和地点", "5月12日9:00--9:35", "学校操场")
+    act = n.activities[0]
+    assert act.time is not None and act.time.raw == "5月12日9:00--9:35"
+    assert act.location == "学校操场"
+
+
+def test_unit_field_continued_one_organisation_per_line(rules) -> None:
+    n = notice_of(
+        rules, "2025年主题教育活动方案", "二、组织机构", "主办单位：光明日报出版社", "中共某市委宣传部", "某市教育局",
+        "承办单位：某中学", "三、活动内容", "升旗仪式。",
+    )
+    assert n.activities[0].lead == ["光明日报出版社", "中共某市委宣传部", "某市教育局"]

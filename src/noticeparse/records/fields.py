@@ -8,6 +8,7 @@ from .._width import fold_width
 from ..rules import Rules
 from ..structure import Node, Tree
 from ..structure.labels import Category, label_category, parse_field_line, parse_label_value
+from ..structure.layout import is_organ_line
 from .assignments import parse_assignments
 from .parens import Paren, find_parens, paren_fields
 
@@ -81,6 +82,15 @@ def strip_field_parens(
     return "".join(kept).strip(), found
 
 
+_UNIT_CATEGORIES = ("lead", "support", "responsible")
+
+
+def _is_unit_name(text: str, rules: Rules) -> bool:
+    """A line that is one organisation's name and nothing else (no punctuation, an organ suffix)."""
+    compact = "".join(text.split())
+    return is_organ_line(text, rules) and compact.endswith(tuple(rules.orgs.suffixes))
+
+
 def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
     """The fields and plain paragraphs `node` owns directly (not its children's)."""
     fields: list[RawField] = []
@@ -88,7 +98,7 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
     blocks: list[int] = []
     pending_labels = list(node.labels)
     items = node.items
-    skip = -1
+    skip = tail = -1
     for k, item in enumerate(items):
         if k <= skip:
             continue
@@ -113,14 +123,19 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
                     continue  # a form's blank to fill in (填表日期：  年  月  日)
                 pos = (item.block, line.start)
                 fields.append(RawField(line.label, value, label_category(line.label, rules), pos))
+                tail = skip if skip > k else k
             continue
         last = fields[-1] if fields else None
-        if (
-            k > 0 and last is not None and last.category == "time" and last.position[0] == items[k - 1].block
-            and rules.time.continues.match(fold_width(item.text).strip())
+        # The field line just above, or its continuation: the value may go on here.
+        adjacent = last is not None and k > 0 and tail == k - 1
+        if adjacent and last is not None and (
+            # A time value continued on the next line (9月5日（高一）… ⏎ 9月6日（高三）…).
+            (last.category == "time" and rules.time.continues.match(fold_width(item.text).strip()))
+            # 主办单位：A ⏎ B ⏎ C: the organisations of a unit field, one per line.
+            or (last.category in _UNIT_CATEGORIES and last.label is not None and _is_unit_name(item.text, rules))
         ):
-            # A time value continued on the next line.
             fields[-1] = RawField(last.label, f"{last.value}\n{item.text.strip()}", last.category, last.position)
+            tail = k
             continue
         if pending_labels:
             # A container heading (活动时间与地点): unlabelled lines fill its labels in order.
