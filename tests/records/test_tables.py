@@ -66,3 +66,9 @@ def test_repeated_header_rows_are_not_data(rules) -> None:
     grid = [["时间", "内容"], ["9月1日", "开学"], ["时间", "内容"], ["9月2日", "上课"]]
     n = notice_with_table(rules, grid, "2024年安排")
     assert [a.title for a in n.activities] == ["开学", "上课"]
+
+
+def test_a_note_merged_over_most_columns_is_not_a_row(rules) -> None:
+    grid = [["序号", "时间", "内容", "牵头处室"], ["1", "1月2日", "返校", "教学处"], ["注：以通知为准", "注：以通知为准", "注：以通知为准", ""]]
+    n = notice_with_table(rules, grid, "2021年工作安排")
+    assert [a.title for a in n.activities] == ["返校"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .._patterns import any_of
@@ -9,6 +10,9 @@ from .._width import fold_width
 from ..rules import OrgRules
 
 __all__ = ["split_orgs"]
+
+# Letter-spacing inside a CJK name (团 委) is layout, not part of the name.
+_INNER_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \u3000\xa0]+(?=[\u3400-\u9fff])")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -78,7 +82,7 @@ def split_orgs(text: str, rules: OrgRules) -> list[str]:
         if not unit:
             continue
         for name in _split_conjunctions(unit, rules):
-            name = _drop_tail(name, rules)
+            name = _INNER_SPACE.sub("", _drop_tail(name, rules))
             if name and name not in out:
                 out.append(name)
     return out

@@ -66,8 +66,9 @@ def _is_data_row(row: list[str], header_cells: list[str]) -> bool:
         return False
     if [_compact(c) for c in row] == [_compact(c) for c in header_cells]:
         return False  # the header repeated (after a page break)
-    # A row merged across the whole table is a caption or a note (注：…), not data.
-    return len(row) < 2 or len(set(values)) > 1
+    # One text merged across cells, nothing else in the row: a caption or a note (注：…), not data.
+    filled = [v for v in values if v]
+    return len(row) < 2 or len(set(filled)) > 1 or len(filled) < 2
 
 
 def _row_fields(
