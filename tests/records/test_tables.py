@@ -69,6 +69,7 @@ def test_repeated_header_rows_are_not_data(rules) -> None:
 
 
 def test_a_note_merged_over_most_columns_is_not_a_row(rules) -> None:
-    grid = [["序号", "时间", "内容", "牵头处室"], ["1", "1月2日", "返校", "教学处"], ["注：以通知为准", "注：以通知为准", "注：以通知为准", ""]]
+    note = "注：以通知为准"
+    grid = [["序号", "时间", "内容", "牵头处室"], ["1", "1月2日", "返校", "教学处"], [note, note, note, ""]]
     n = notice_with_table(rules, grid, "2021年工作安排")
     assert [a.title for a in n.activities] == ["返校"]
