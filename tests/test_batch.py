@@ -167,3 +167,16 @@ def test_glob_and_zip_member_names_from_chinese_windows(tmp_path: Path) -> None:
     assert run("batch", str(tmp_path / "*.zip"), "-o", str(out)).exit_code == EXIT_OK
     [notice] = lines(out / "notices.jsonl")
     assert notice["source"]["path"].endswith("gbk.zip!/通知.txt")
+
+
+def test_ctrl_c_keeps_what_finished_and_says_how_to_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from noticeparse import bulk
+    from noticeparse.cli import EXIT_INTERRUPTED
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bulk, "run_batch", interrupted)
+    result = run("batch", str(SEED), "-o", str(tmp_path / "out"))
+    assert result.exit_code == EXIT_INTERRUPTED
+    assert "run again with --resume" in result.stderr and "Traceback" not in result.stderr

@@ -443,7 +443,8 @@ def _outcomes(work: list[Job], workers: int, init: tuple[Any, ...]) -> Iterator[
     # Workers parse, this process writes, so even one worker overlaps parsing with writing.
     # A single file is parsed here: starting a process would cost more than it saves.
     if len(work) <= 1:
-        _init(*init)
+        # In this process no alarm is set: signal handlers belong to the caller's program.
+        _init(*init[:-1], 0)
         yield from (_work(job) for job in work)
         return
     import multiprocessing

@@ -11,11 +11,12 @@ from ._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
 from .errors import NoticeparseError, OutputError, RulesError
 from .export import BINARY_FORMATS, FORMATS
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "cli"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "cli"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # one or more files could not be parsed, or the output cannot be written
 EXIT_USAGE = 2  # bad command line or malformed rules file
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 rules_option = click.option(
     "--rules",
@@ -89,6 +90,9 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     except NoticeparseError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
     for note in result.notes:
@@ -136,6 +140,9 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
     except (RulesError, OutputError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted: what finished is kept in {output}; run again with --resume to go on.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     for note in result.notes:
         click.echo(note, err=True)
     click.echo(result.summary(), err=True)
