@@ -253,9 +253,16 @@ def cases(tmp: Path) -> list[Case]:
         Case("docx typed 10x", BENCH / "notice_literal_10x.docx", "docx", "10x"),
         Case("docx table 10x", BENCH / "notice_table_10x.docx", "docx", "10x"),
         Case("docx typed 50x", generated["docx"], "docx", "50x"),
+        Case("docx TrueType 10x", BENCH / "notice_ttf_10x.docx", "docx", "10x"),
+        Case("docx slim 1x", BENCH / "notice_literal_1x.slim.docx", "docx", "1x"),
+        Case("docx slim 10x", BENCH / "notice_literal_10x.slim.docx", "docx", "10x"),
+        Case("docx numbering probe", BENCH / "numfmt_probe.docx", "docx", "probe"),
         Case("pdf 1x", FIXTURES / "notice_literal_1x.pdf", "pdf", "1x"),
+        Case("pdf auto-numbered 1x", FIXTURES / "notice_autonum_1x.pdf", "pdf", "1x"),
         Case("pdf 10x", BENCH / "notice_literal_10x.pdf", "pdf", "10x"),
+        Case("pdf TrueType 10x", BENCH / "notice_ttf_10x.pdf", "pdf", "10x"),
         Case("pdf table 10x", BENCH / "notice_table_10x.pdf", "pdf", "10x"),
+        Case("pdf numbering probe", BENCH / "numfmt_probe.pdf", "pdf", "probe"),
         Case("pdf 50x", generated["pdf"], "pdf", "50x"),
     ]
 

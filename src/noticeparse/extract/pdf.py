@@ -60,6 +60,7 @@ _WIDE = re.compile(
 _LATIN = re.compile(r"[A-Za-z]")
 # Inside a line: a run of spaces, or an ideograph drawn twice in a row.
 _DECISIONS = re.compile(r"[ \t\u00a0]+|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\1")
+_CID = re.compile(r"\(cid:\d+\)")
 _UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -228,6 +229,8 @@ def _fill_merged(table: Any) -> list[list[str]]:
 
 
 def _cell_text(value: str, rules: Rules) -> str:
+    # pdfplumber writes a glyph of a font without a Unicode map as (cid:NN): unreadable, like U+FFFD.
+    value = _CID.sub("\ufffd", value)
     lines = [clean_text(line.strip()) for line in value.split("\n") if line.strip()]
     text = ""
     for line in lines:
@@ -468,6 +471,8 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
 
                     plumber = pdfplumber.open(io.BytesIO(data))
                 tables = _tables(plumber, n + 1, height, rules)
+                cells = "".join(c for t in tables for row in t.grid for c in row)
+                reading.unreadable += len(_UNREADABLE.findall(cells))
                 if tables:
                     entry.items = [ln for ln in lines if not any(_inside(ln, t) for t in tables)]
                     entry.items.extend(tables)
