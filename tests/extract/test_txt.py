@@ -63,3 +63,23 @@ def test_lying_extension_reported(rules) -> None:
 def test_empty_file_warns_no_text(rules) -> None:
     ex = extract_blocks(Path("a.txt"), b"\n\r\n  \n", rules)
     assert ex.blocks == [] and [w.code for w in ex.warnings] == ["no_text"]
+
+
+def test_tables_typed_in_text(rules) -> None:
+    text = (
+        "某局2024年重点工作安排\n"
+        "| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n|---|---|---|---|\n"
+        "| 1 | 开展质量宣传 | 质监股 | 9月 |\n| 2 | 计量服务 | 计量股 | 10月底前 |\n"
+        "序号｜工作任务｜牵头单位\n1｜标准宣贯｜标准股\n"
+        "序号\t工作任务\t牵头单位\n1\t检验检测开放日\t质监股\n"
+        "活动时间|9月\n"  # two cells: a line, not a table
+        "a|b|c\n"  # a single row: a line
+    )
+    ex = extract_blocks(Path("t.txt"), text.encode(), rules)
+    kinds = [(b.kind, len(b.cells or [])) for b in ex.blocks]
+    assert kinds == [("paragraph", 0), ("table", 3), ("table", 2), ("table", 2), ("paragraph", 0), ("paragraph", 0)]
+    assert ex.blocks[1].cells == [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["1", "开展质量宣传", "质监股", "9月"],
+        ["2", "计量服务", "计量股", "10月底前"],
+    ]

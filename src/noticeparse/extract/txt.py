@@ -1,4 +1,8 @@
-"""Plain-text notices: decode (BOM, UTF-8, GB18030, then detection), one block per line."""
+"""Plain-text notices: decode (BOM, UTF-8, GB18030, then detection), one block per line.
+
+Two or more consecutive lines of cells (`序号|工作任务|牵头单位|配合单位`, Markdown
+pipes or tabs, the same number of cells each) are a table block.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _STRICT = ("utf-8", "gb18030")
+# A table typed in text: cells between | (or the full-width ｜), else tabs; at least this many.
+_CELL_SEPARATORS = ("|", "\uff5c", "\t")
+MIN_TEXT_TABLE_COLUMNS = 3
+_RULE = re.compile(r":?-{3,}:?")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 # Control characters other than tab/newline in more than this share of a text mean binary data.
 DEFAULT_MAX_CONTROL_SHARE = 0.01
@@ -65,17 +73,57 @@ def decode(path: Path, data: bytes) -> tuple[str, str, bool]:
     return str(best), best.encoding, True
 
 
-def _numbered(texts: list[str]) -> list[Block]:
+def _cells(line: str) -> tuple[str, list[str]] | None:
+    """The separator and cells of a table row typed in text (`序号|工作任务|牵头单位`, or tabs), or None."""
+    for sep in _CELL_SEPARATORS:
+        if sep in line:
+            cells = [c.strip() for c in line.split(sep)]
+            if cells and not cells[0] and line.lstrip().startswith(sep):
+                cells = cells[1:]  # | a | b | (Markdown)
+            if cells and not cells[-1] and line.rstrip().endswith(sep):
+                cells = cells[:-1]
+            return (sep, cells) if len(cells) >= MIN_TEXT_TABLE_COLUMNS else None
+    return None
+
+
+def _with_tables(lines: list[str]) -> list[tuple[str, list[list[str]] | None]]:
+    """Lines as paragraphs, except runs of two or more rows with the same number of cells: tables."""
+    from .tables import table_text
+
+    out: list[tuple[str, list[list[str]] | None]] = []
+    k = 0
+    while k < len(lines):
+        first = _cells(lines[k])
+        run: list[list[str]] = []
+        j = k
+        while j < len(lines) and first is not None:
+            row = _cells(lines[j])
+            if row is None or row[0] != first[0] or len(row[1]) != len(first[1]):
+                break
+            if not all(_RULE.fullmatch(c) for c in row[1]):  # a Markdown |---|---| line is no row
+                run.append(row[1])
+            j += 1
+        if len(run) >= 2:
+            out.append((table_text(run), run))
+            k = j
+        else:
+            out.append((lines[k], None))
+            k += 1
+    return out
+
+
+def _numbered(items: list[tuple[str, list[list[str]] | None]]) -> list[Block]:
     """Blocks with their final indices and offsets, so the shared numbering need not copy them."""
     out, pos = [], 0
-    for i, text in enumerate(texts):
-        out.append(Block(index=i, text=text, char_start=pos, char_end=pos + len(text)))
+    for i, (text, cells) in enumerate(items):
+        kind = "table" if cells is not None else "paragraph"
+        out.append(Block(index=i, kind=kind, text=text, cells=cells, char_start=pos, char_end=pos + len(text)))
         pos += len(text) + 1
     return out
 
 
 def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
-    """One paragraph block per non-empty line, trimmed; chrome lines dropped."""
+    """One paragraph block per non-empty line, trimmed; chrome lines dropped; typed tables as tables."""
     from . import drop_chrome
 
     text, encoding, guessed = decode(path, data)
@@ -90,7 +138,7 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
         )
     return Extraction(
         format="txt",
-        blocks=_numbered(kept),
+        blocks=_numbered(_with_tables(kept)),
         encoding=encoding,
         warnings=warnings,
     )
