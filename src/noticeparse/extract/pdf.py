@@ -50,6 +50,8 @@ _WIDE_GAP = 0.6
 _SHORT_EMS = 1.5
 # A line indented by this many ems starts a paragraph.
 _INDENT_EMS = 1.2
+# Points within which a repeated line counts as standing at the same height on every page.
+_SAME_HEIGHT = 4.0
 # Lines further apart than this many times the usual line pitch are separate paragraphs.
 _GAP_PITCHES = 1.5
 
@@ -290,10 +292,11 @@ def _remove_furniture(pages: list[_Page], rules: Rules) -> None:
     def in_band(line: _Line, page: _Page) -> bool:
         return line.top >= page.height * (1 - pdf.band) or line.bottom <= page.height * pdf.band
 
-    def key(line: _Line) -> str:
-        return re.sub(r"\d+", "#", "".join(fold_width(line.text).split()))
+    def key(line: _Line) -> tuple[str, int]:
+        # The same words (page numbers masked) at the same height: a running header or footer.
+        return re.sub(r"\d+", "#", "".join(fold_width(line.text).split())), round(line.top / _SAME_HEIGHT)
 
-    seen: Counter[str] = Counter()
+    seen: Counter[tuple[str, int]] = Counter()
     for page in pages:
         seen.update({key(i) for i in page.items if isinstance(i, _Line) and i.size and in_band(i, page)})
     threshold = max(pdf.repeat_min_pages, pdf.repeat_share * len(pages))
