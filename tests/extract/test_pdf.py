@@ -138,5 +138,5 @@ def test_scanned_real_pdf_exits_1_with_one_line(tmp_path: Path) -> None:
 def test_the_same_words_at_different_heights_are_not_furniture(rules: Rules) -> None:
     pages = [[(72.0, 700.0, f"Item {k} of the plan"), (72.0, float(y), "Deadline: end of May")]
              for k, y in enumerate((70, 55, 40, 62), 1)]
-    got = texts(make_pdf.text_pdf(pages), rules)
+    got = " ".join(texts(make_pdf.text_pdf(pages), rules))
     assert got.count("Deadline: end of May") == 4
