@@ -122,7 +122,9 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
           timeout: int, labels: str | None, progress: bool | None, keywords: bool, max_bytes: int,
           max_unzipped: int, rules: tuple[Path, ...]) -> None:
-    """Parse INPUTS (files, folders, globs, .zip archives) into an output folder, in parallel.
+    """Parse many files into a folder, in parallel and resumably.
+
+    INPUTS are files, folders (recursive), globs and .zip archives.
 
     Exit status: 0 every document parsed; 1 some failed (listed in
     errors.jsonl); 2 usage error, malformed rules file, or an output folder
