@@ -82,7 +82,8 @@ def _clause(text: str, offset: int, rules: Rules, cell: Category | None) -> list
     folded = fold_width(stripped)
     if cell:
         # An audience prefix (老师：党政办) names no unit.
-        m = re.match(rf"[^:]{{1,{a.role_prefix_max_length}}}:", folded)
+        seps = re.escape("".join(rules.text.label_separators))
+        m = re.match(rf"[^\d{seps}]{{1,{a.role_prefix_max_length}}}[{seps}]", folded)
         if m and m.end() < len(folded):
             stripped, folded, at = stripped[m.end() :].strip(), folded[m.end() :].strip(), at + m.end()
     duty = _duty(folded, rules, anywhere=cell is not None)
