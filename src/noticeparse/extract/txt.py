@@ -114,10 +114,14 @@ def _with_tables(lines: list[str]) -> list[tuple[str, list[list[str]] | None]]:
 
 def _numbered(items: list[tuple[str, list[list[str]] | None]]) -> list[Block]:
     """Blocks with their final indices and offsets, so the shared numbering need not copy them."""
+    # The validator straight from a dict: the same checks as Block(...), without keyword plumbing.
+    validate = Block.__pydantic_validator__.validate_python
     out, pos = [], 0
     for i, (text, cells) in enumerate(items):
         kind = "table" if cells is not None else "paragraph"
-        out.append(Block(index=i, kind=kind, text=text, cells=cells, char_start=pos, char_end=pos + len(text)))
+        out.append(validate(
+            {"index": i, "kind": kind, "text": text, "cells": cells, "char_start": pos, "char_end": pos + len(text)}
+        ))
         pos += len(text) + 1
     return out
 
