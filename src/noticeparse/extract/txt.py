@@ -90,6 +90,8 @@ def _with_tables(lines: list[str]) -> list[tuple[str, list[list[str]] | None]]:
     """Lines as paragraphs, except runs of two or more rows with the same number of cells: tables."""
     from .tables import table_text
 
+    if not any(sep in line for line in lines for sep in _CELL_SEPARATORS):
+        return [(line, None) for line in lines]
     out: list[tuple[str, list[list[str]] | None]] = []
     k = 0
     while k < len(lines):

@@ -68,6 +68,8 @@ def _record(
     title: str | None,
     heads: dict[int, _Head],
 ) -> Activity | None:
+    if not any(f.category for f in fields):
+        return None  # a section, not an activity: nothing more to assemble
     description = None
     if node.kind != "root":
         description = "\n".join(p for p in [heads[id(node)].rest, *content_paragraphs] if p) or None

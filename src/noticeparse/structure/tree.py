@@ -78,7 +78,10 @@ def _is_label(text: str, rules: Rules) -> bool:
 
 
 def _container_labels(rest: str, rules: Rules) -> list[str] | None:
-    parts = [p.strip() for p in any_of(tuple(rules.headings.label_joiners)).split(rest) if p.strip()]
+    joiners = any_of(tuple(rules.headings.label_joiners))
+    if len(rest) > 4 * rules.labels.max_length or joiners.search(rest) is None:
+        return None  # one label, or a sentence: not labels joined by 和/与/及/、
+    parts = [p.strip() for p in joiners.split(rest) if p.strip()]
     # Every part reads as a label and at least one names a canonical field (演练时间、集合地点及参加学生).
     if len(parts) < 2 or not all(_is_label(p, rules) for p in parts):
         return None
