@@ -151,3 +151,11 @@ def test_unit_field_continued_one_organisation_per_line(rules) -> None:
         "承办单位：某中学", "三、活动内容", "升旗仪式。",
     )
     assert n.activities[0].lead == ["光明日报出版社", "中共某市委宣传部", "某市教育局"]
+
+
+def test_prose_under_a_heading_of_labels_fills_nothing(rules) -> None:
+    n = notice_of(
+        rules, "第七批援疆干部选派工作方案", "一、选派人数和工作时间", "我市选派的总数是26人，其中教师8人。",
+        "援疆干部在疆工作时间为三年多。", "二、选派条件",
+    )
+    assert n.activities == [] and n.warnings == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .._width import fold_width
 from ..rules import Rules
 from ..structure import Node, Tree
-from ..structure.labels import Category, label_category, parse_field_line, parse_label_value
+from ..structure.labels import Category, label_category, looks_like_time, parse_field_line, parse_label_value
 from ..structure.layout import is_organ_line
 from .assignments import parse_assignments
 from .parens import Paren, find_parens, paren_fields
@@ -91,6 +91,14 @@ def _is_unit_name(text: str, rules: Rules) -> bool:
     return is_organ_line(text, rules) and compact.endswith(tuple(rules.orgs.suffixes))
 
 
+def _fills(label: str, text: str, rules: Rules) -> bool:
+    """Whether a line can be the value of a container's label: not a sentence; a date for a time."""
+    folded = fold_width(text)
+    if any(mark in folded for mark in rules.text.sentence_end):
+        return False
+    return label_category(label, rules) != "time" or looks_like_time(text, rules)
+
+
 def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
     """The fields and plain paragraphs `node` owns directly (not its children's)."""
     fields: list[RawField] = []
@@ -137,12 +145,13 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
             fields[-1] = RawField(last.label, f"{last.value}\n{item.text.strip()}", last.category, last.position)
             tail = k
             continue
-        if pending_labels:
+        if pending_labels and _fills(pending_labels[0], item.text, rules):
             # A container heading (活动时间与地点): unlabelled lines fill its labels in order.
             label = pending_labels.pop(0)
             cat = label_category(label, rules)
             fields.append(RawField(label, item.text.strip(), cat, (item.block, 0)))
             continue
+        pending_labels = []  # prose under the heading: it was a heading about these things, not their values
         text, found = strip_field_parens(item.text, item.block, rules, note)
         fields.extend(found)
         if text:
