@@ -25,7 +25,7 @@ from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
 from . import DEFAULT_MAX_UNZIPPED, Limits
 from .numbering import Numberer, W
-from .tables import Cell, expand_spans, is_data_grid, table_text
+from .tables import Cell, cell_text, expand_spans, is_data_grid, table_text
 
 __all__ = ["extract", "open_package"]
 
@@ -210,14 +210,13 @@ class _Reader:
             self.body(box)
 
     def cell_text(self, tc: Any) -> str:
-        inner = _Reader.__new__(_Reader)
-        inner.__dict__.update(self.__dict__)
-        inner.blocks = []
-        inner.body(tc)
-        lines: list[str] = []
-        for b in inner.blocks:
-            lines.extend(b.text.split("\n") if b.kind == "table" else [b.text])
-        return "\n".join(line for line in lines if line)
+        # Read the cell with this reader (numbering counters run on through tables), into a list of its own.
+        outer, self.blocks = self.blocks, []
+        try:
+            self.body(tc)
+            return cell_text(self.blocks)
+        finally:
+            self.blocks = outer
 
     def table(self, tbl: Any) -> None:
         # Decide on the flat text first: reading nested layout tables cell by cell

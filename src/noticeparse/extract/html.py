@@ -25,7 +25,7 @@ from ..rules import Rules
 
 if TYPE_CHECKING:
     from . import Limits
-from .tables import Cell, expand_spans, is_data_grid, table_text
+from .tables import Cell, cell_text, expand_spans, is_data_grid, table_text
 from .txt import decode
 
 __all__ = ["extract"]
@@ -158,10 +158,7 @@ class _Reader:
         inner = _Reader(self.rules)
         inner.walk(el)
         inner.flush()
-        texts = []
-        for b in inner.blocks:
-            texts.extend(b.text.split("\n") if b.kind == "table" else [b.text])
-        return "\n".join(t for t in texts if t)
+        return cell_text(inner.blocks)
 
     def table(self, el: Any) -> None:
         def grid_of(text: Callable[[Any], str]) -> list[list[str]]:

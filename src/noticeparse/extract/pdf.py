@@ -113,7 +113,6 @@ class _Page:
     height: float
     items: list[_Line | _Table] = field(default_factory=list)
     images: int = 0
-    paths: int = 0
 
 
 def _open(path: Path, data: bytes) -> Any:
@@ -230,7 +229,7 @@ def _fill_merged(table: Any) -> list[list[str]]:
     return grid
 
 
-def _cell_text(value: str, rules: Rules) -> str:
+def _cell_text(value: str) -> str:
     # pdfplumber writes a glyph of a font without a Unicode map as (cid:NN): unreadable, like U+FFFD.
     value = _CID.sub("\ufffd", value)
     lines = [clean_text(line.strip()) for line in value.split("\n") if line.strip()]
@@ -264,7 +263,7 @@ def _tables(plumber: Any, number: int, height: float, rules: Rules) -> list[_Tab
     for table in page.find_tables():
         if not _is_ruled_table(table):
             continue
-        grid = [[_cell_text(v, rules) for v in row] for row in _fill_merged(table)]
+        grid = [[_cell_text(v) for v in row] for row in _fill_merged(table)]
         if not is_data_grid(grid):
             continue
         x0, top, x1, bottom = table.bbox
@@ -467,7 +466,7 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
                     reading.font = _font_name(textpage, max(textpage.get_text_range().find(bad[0]), 0))
             textpage.close()
             page.close()
-            entry = _Page(number=n + 1, height=height, images=images, paths=paths, items=list(lines))
+            entry = _Page(number=n + 1, height=height, images=images, items=list(lines))
             if paths >= DEFAULT_MIN_TABLE_PATHS and lines:
                 if plumber is None:
                     import pdfplumber

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Cell", "expand_spans", "is_data_grid", "table_text"]
+from ..models import Block
+
+__all__ = ["Cell", "cell_text", "expand_spans", "is_data_grid", "table_text"]
 
 # Spans beyond this are treated as this: a broken rowspan="9999" must not make a huge grid.
 DEFAULT_MAX_SPAN = 500
@@ -63,3 +65,11 @@ def is_data_grid(grid: list[list[str]]) -> bool:
 def table_text(grid: list[list[str]]) -> str:
     """The plain text of a grid: cells joined by tabs, rows by newlines, merged repeats kept."""
     return "\n".join("\t".join(" ".join(v.split()) for v in row) for row in grid)
+
+
+def cell_text(blocks: list[Block]) -> str:
+    """The text of a table cell read as blocks: one line per paragraph, a nested table's rows flattened in."""
+    lines: list[str] = []
+    for block in blocks:
+        lines.extend(block.text.split("\n") if block.kind == "table" else [block.text])
+    return "\n".join(line for line in lines if line)

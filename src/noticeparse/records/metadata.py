@@ -29,18 +29,22 @@ def _first_heading(tree: Tree) -> int:
     return min(blocks, default=len(tree.blocks))
 
 
-def _doc_number(head: list[Block], rules: Rules) -> str | None:
+def _read_doc_number(text: str, rules: Rules) -> str | None:
+    """A line that is a 发文字号 (brackets normalised) or a decree's number, else None."""
     meta = rules.metadata
-    for block in head:
-        folded = fold_width(block.text).strip()
-        m = meta.doc_number.fullmatch(folded)
-        if m:
-            prefix = "".join(m["prefix"].split())
-            return meta.doc_number_format.format(prefix=prefix, year=m["year"], num=m["num"])
-        m = meta.decree_number.fullmatch(folded)
-        if m:
-            return "".join(m["num"].split())
+    folded = fold_width(text).strip()
+    m = meta.doc_number.fullmatch(folded)
+    if m:
+        prefix = "".join(m["prefix"].split())
+        return meta.doc_number_format.format(prefix=prefix, year=m["year"], num=m["num"])
+    m = meta.decree_number.fullmatch(folded)
+    if m:
+        return "".join(m["num"].split())
     return None
+
+
+def _doc_number(head: list[Block], rules: Rules) -> str | None:
+    return next((n for n in (_read_doc_number(b.text, rules) for b in head) if n), None)
 
 
 def _is_title_line(text: str, rules: Rules) -> bool:
@@ -263,8 +267,7 @@ def _page_doc_number(page_meta: dict[str, str], rules: Rules) -> str | None:
     value = page_meta.get("doc_number")
     if not value:
         return None
-    found = _doc_number([Block(index=0, text=value)], rules)
-    return found or value.strip()
+    return _read_doc_number(value, rules) or value.strip()
 
 
 def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None = None) -> NoticeMeta:
