@@ -55,3 +55,14 @@ def test_real_document_matches_gold(gold_path: Path, path: Path) -> None:
             else:
                 assert _norm(got[key]) == _norm(value), (want["title"], key)
 
+
+
+@pytest.mark.parametrize("copy", GOLDS, ids=lambda p: p.name)
+def test_bundled_gold_is_the_shared_gold(copy: Path) -> None:
+    from tests.fixtures.make_real import as_copy, source_of
+
+    source = source_of(copy)
+    if source is None:
+        pytest.skip("../shared/corpus is not beside this checkout")
+    want = as_copy(json.loads(source.read_text(encoding="utf-8")))
+    assert json.loads(copy.read_text(encoding="utf-8")) == want, "re-run tests/fixtures/make_real.py"

@@ -172,9 +172,16 @@ class TimeTokens(_Model):
     today: Pattern
     until: Pattern
     next_year: Pattern
+    this_year: Pattern
+    numeric_date: Pattern
     year: Pattern
+    bare_year: Pattern
     month: Pattern
     day: Pattern
+    clock: Pattern
+    moment: Pattern
+    weekday: Pattern
+    dotted: Pattern
     number: Pattern
     part: Pattern
     range: Pattern
@@ -185,6 +192,7 @@ class TimeTokens(_Model):
 
 class TimeSpan(_Model):
     pattern: Pattern
+    school_year: Pattern
     second_half_from_month: int = Field(ge=1, le=12)
 
 
@@ -192,8 +200,12 @@ class TimeRules(_Model):
     hints: list[Pattern]
     continues: Pattern
     prefixes: list[str]
+    phase_labels: list[Pattern]
+    group_prefixes: list[Pattern]
     drop: list[Pattern]
     no_date: list[Pattern]
+    deadline_words: list[str]
+    holidays: list[str]
     periods: list[Period]
     tokens: TimeTokens
     parts: dict[str, MonthPart]
@@ -301,6 +313,8 @@ class HtmlRules(_Model):
     chrome_classes: list[str]
     chrome_tags: list[str]
     meta_labels: dict[str, Literal["title", "issuer", "doc_number", "issue_date"]]
+    published_labels: list[str]
+    published_date: Pattern
     headline: HeadlineRules
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._width import plain_spaces
+from .._width import fold_width, plain_spaces
 from ..errors import CorruptFile
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
@@ -279,7 +279,30 @@ def _page_meta(root: Any, body: Any, rules: Rules) -> dict[str, str]:
     headline = _headline(root, inside, rules)
     if headline:
         meta["headline"] = headline
+    published = _published(root, inside, rules)
+    if published:
+        meta["published"] = published
     return meta
+
+
+def _published(root: Any, inside: set[Any], rules: Rules) -> str | None:
+    """The publication date the page prints as text outside the body (never an attribute's)."""
+    labels = rules.html.published_labels
+    for node in root.xpath("//text()"):
+        if len(node) > 200 or not any(label in node for label in labels):
+            continue
+        parent = node.getparent()
+        if parent in inside:
+            continue
+        # 发布时间：<span>2019-09-23</span>: the date may stand in the next element.
+        for text in (str(node), _text_of(parent)[:200] if parent is not None else ""):
+            folded = fold_width(text)
+            for label in labels:
+                at = folded.find(label)
+                m = rules.html.published_date.match(folded, at + len(label)) if at >= 0 else None
+                if m:
+                    return m["date"]
+    return None
 
 
 def _headline(root: Any, inside: set[Any], rules: Rules) -> str | None:

@@ -263,6 +263,12 @@ def _page_date(page_meta: dict[str, str], rules: Rules) -> dt.date | None:
     return None
 
 
+def _page_year(page_meta: dict[str, str], rules: Rules) -> int | None:
+    """The year of the page's publication date (发布时间): the reference year of last resort."""
+    m = rules.metadata.year.search(fold_width(page_meta.get("published", "")))
+    return int(m.group(0)) if m else None
+
+
 def _page_doc_number(page_meta: dict[str, str], rules: Rules) -> str | None:
     value = page_meta.get("doc_number")
     if not value:
@@ -292,7 +298,7 @@ def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None 
         doc_number=doc_number,
         recipients=_recipients(head, title_at, rules),
         issue_date=issue_date,
-        year=_year(title, issue_date, tree, rules),
+        year=_year(title, issue_date, tree, rules) or _page_year(page, rules),
         attachments=_attachments(tree, rules),
         cc=_cc(tree, rules),
     )
