@@ -87,6 +87,8 @@ ROWS = [
     ("6.30前", None, d(6, 30), "ok"),
     ("12.1-12.5", d(12, 1), d(12, 5), "ok"),
     ("13.5", None, None, "unparsed"),
+    ("12.10周二最后一节课", d(12, 10), d(12, 10), "ok"),
+    ("3.5周", None, None, "unparsed"),
     ("1.5小时", None, None, "unparsed"),  # a duration, not a dotted date
     # A time of day or a moment between the date and 前 is ignored: a deadline on that day.
     ("6月2日17:00前", None, d(6, 2), "ok"),
@@ -245,9 +247,12 @@ def test_school_year_puts_january_in_the_second_year(rules) -> None:
 
 
 def test_month_context_is_the_one_month_a_title_names(rules) -> None:
-    assert month_context("2017年3月份工作安排", 2017, rules) == dt.date(2017, 3, 1)
-    assert month_context("3月至5月工作安排", 2017, rules) is None
-    assert month_context("工作安排", 2017, rules) is None
+    ref = Reference(year=2017)
+    assert month_context("2017年3月份工作安排", ref, rules) == dt.date(2017, 3, 1)
+    assert month_context("下周（3.15-3.21）各学科主题研修活动通知", ref, rules) == dt.date(2017, 3, 1)
+    assert month_context("3月至5月工作安排", ref, rules) is None
+    assert month_context("2017年工作安排", ref, rules) is None
+    assert month_context("工作安排", ref, rules) is None
 
 
 def test_unknown_year_gives_null_and_warning(rules) -> None:

@@ -62,7 +62,7 @@ def normalize_notice(notice: Notice, rules: Rules) -> Notice:
         span=reference_span(meta.title, meta.year, rules),
         issue_date=meta.issue_date,
     )
-    title_month = month_context(meta.title, meta.year, rules)
+    title_month = month_context(meta.title, ref, rules)
     above: dict[tuple[str, ...], dt.date] = {}
     for act in notice.activities:
         if act.time is not None:

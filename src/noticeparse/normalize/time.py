@@ -445,13 +445,12 @@ def _no_date(text: str, rules: TimeRules) -> TimeResult:
     return TimeResult(None, None, "unparsed")
 
 
-def month_context(text: str | None, year: int | None, rules: Rules) -> dt.date | None:
-    """The first of the one month a text names (a title `2017年3月份…安排`), else None."""
-    if not text or year is None:
+def month_context(text: str | None, ref: Reference, rules: Rules) -> dt.date | None:
+    """The first of the one month a text names (a title `2017年3月份…安排`, `下周（3.15-3.21）…`), else None."""
+    if not text or ref.year is None:
         return None
-    folded = fold_numerals(fold_width(text), rules.numerals)
-    months = {int(m["n"]) for m in rules.time.tokens.month.finditer(folded)}
-    if len(months) != 1:
+    found = parse_time(text, ref, rules)
+    days = [d for d in (found.start, found.end) if d is not None]
+    if found.status != "ok" or not days or len({(d.year, d.month) for d in days}) != 1:
         return None
-    month = months.pop()
-    return dt.date(year, month, 1) if 1 <= month <= 12 else None
+    return days[0].replace(day=1)
