@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ._numerals import numeral_value
-from ._width import fold_width
+from ._width import fold_width, nfkc_head
 from .rules import Rules, memoized
 
 __all__ = ["FieldLine", "HeadingLabel", "match_heading", "parse_label_value"]
@@ -40,7 +40,8 @@ class FieldLine:
 @memoized
 def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
     """The heading label that opens `text`, or None."""
-    folded = fold_width(text)
+    # Numbering is decided on NFKC-folded text: 1﹒, ⒈, ⑴, ㈠ are the same labels as 1. and (一).
+    folded, ends = nfkc_head(text)
     if rules.headings.any_style().match(folded) is None:
         return None  # most paragraphs: one regex instead of one per style
     for style in rules.headings.styles:
@@ -48,8 +49,10 @@ def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
         if m:
             num = m.groupdict().get("num")
             number = numeral_value(num, rules.numerals) if num else None
-            label = text[m.start() : m.end()].strip()
-            return HeadingLabel(label=label, style=style.name, number=number, end=m.end())
+            end = ends[m.end() - 1] if m.end() else 0
+            start = ends[m.start() - 1] if m.start() else 0
+            label = text[start:end].strip()
+            return HeadingLabel(label=label, style=style.name, number=number, end=end)
     return None
 
 

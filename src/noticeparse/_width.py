@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
-__all__ = ["fold_width", "plain_spaces"]
+__all__ = ["fold_width", "nfkc_head", "plain_spaces"]
 
 _FULLWIDTH_FIRST = 0xFF01
 _FULLWIDTH_LAST = 0xFF5E
@@ -18,9 +19,18 @@ _OFFSET = 0xFF01 - 0x21
 _TABLE = {cp: cp - _OFFSET for cp in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)}
 _TABLE[0x3000] = 0x20  # ideographic space
 _TABLE[0x00A0] = 0x20  # no-break space
+# Compatibility forms whose NFKC form is one character: small and vertical forms
+# (1﹒, ﹙一﹚, ︵), half-width punctuation (｡ ､), Kangxi and supplementary radicals,
+# CJK compatibility ideographs. Their multi-character relatives (⒈, ⑴, ㈠) are
+# folded where a label is read (`nfkc_head`).
+_COMPAT_RANGES = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F), (0xFF5F, 0xFFEE))
+for _first, _last in _COMPAT_RANGES:
+    for _cp in range(_first, _last + 1):
+        _folded = unicodedata.normalize("NFKC", chr(_cp))
+        if len(_folded) == 1 and _folded != chr(_cp):
+            _TABLE[_cp] = ord(_folded)
 
-
-_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+_WIDE = re.compile(r"[\uff01-\uffee\u3000\u00a0\u2e80-\u2fdf\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe6f]")
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -42,3 +52,20 @@ _ODD = re.compile("[\u00a0\u2002-\u200d\u202f\u205f\u2060\ufeff\u00ad]")
 def plain_spaces(text: str) -> str:
     """Return `text` with no-break and typographic spaces as " " and zero-width characters removed."""
     return text.translate(_SPACES) if _ODD.search(text) else text
+
+
+# Enclosed numbers stay as printed: ① is the circled heading style, not "1".
+_KEEP = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def nfkc_head(text: str, limit: int = 32) -> tuple[str, tuple[int, ...]]:
+    """The first `limit` characters NFKC-folded (⒈ → 1., ⑴ → (1), ㈠ → (一), 1﹒ → 1.), and for
+    each folded character the offset in `text` just after the character it came from."""
+    out: list[str] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text[:limit]):
+        folded = ch if ch.isascii() or _KEEP.match(ch) else unicodedata.normalize("NFKC", ch) or ch
+        out.append(folded)
+        ends.extend([i + 1] * len(folded))
+    return "".join(out), tuple(ends)

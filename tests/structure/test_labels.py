@@ -80,3 +80,39 @@ def test_label_in_mid_sentence_is_prose(rules) -> None:
 def test_arbitrary_text_never_raises(rules, text: str) -> None:
     match_heading(text, rules)
     parse_field_line(text, rules)
+
+
+# Every heading style written with Unicode compatibility forms (small, vertical,
+# full-width, half-width, parenthesised and full-stop digit characters) is the same heading.
+COMPAT_FORMS = [
+    ("1﹒", "arabic", 1),  # U+FE52 small full stop
+    ("1．", "arabic", 1),
+    ("１．", "arabic", 1),
+    ("１、", "arabic", 1),
+    ("1﹑", "arabic", 1),  # U+FE51 small ideographic comma
+    ("1︑", "arabic", 1),  # U+FE11 vertical ideographic comma
+    ("⒈", "arabic", 1),  # U+2488 digit one full stop
+    ("⒓", "arabic", 12),
+    ("⑴", "arabic_paren", 1),  # U+2474 parenthesized digit one
+    ("﹙1﹚", "arabic_paren", 1),  # small parentheses
+    ("（１）", "arabic_paren", 1),
+    ("︵1︶", "arabic_paren", 1),  # vertical parentheses
+    ("一﹑", "chinese", 1),
+    ("一︑", "chinese", 1),
+    ("一．", "chinese", 1),
+    ("㈠", "chinese_paren", 1),  # U+3220 parenthesized ideograph one
+    ("㈩", "chinese_paren", 10),
+    ("﹙一﹚", "chinese_paren", 1),
+    ("（三）", "chinese_paren", 3),
+    ("①", "circled", 1),
+    ("第一章", "chapter", 1),
+    ("第１条", "article", 1),
+]
+
+
+@pytest.mark.parametrize(("label", "style", "number"), COMPAT_FORMS, ids=[f[0] for f in COMPAT_FORMS])
+def test_compatibility_forms_are_headings(label: str, style: str, number: int, rules) -> None:
+    found = match_heading(f"{label}推进工业互联网外网建设。", rules)
+    assert found is not None
+    assert (found.label, found.style, found.number) == (label, style, number)
+    assert f"{label}推进工业互联网外网建设。"[found.end:].startswith("推进")

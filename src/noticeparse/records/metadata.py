@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from .._width import fold_width
 from ..models import Block, NoticeMeta
@@ -64,11 +65,18 @@ def _is_title_line(text: str, rules: Rules) -> bool:
     return compact.endswith(tuple(meta.title_suffixes))
 
 
+def _loose(text: str) -> str:
+    """Letters and digits only, NFKC-folded: two printings of one title compare equal."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
 def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int | None]:
     about = rules.metadata.about
     for k, block in enumerate(head):
         if block.index in tree.roles or not _is_title_line(block.text, rules):
             continue
+        if k + 1 < len(head) and _loose(head[k + 1].text) == _loose(block.text):
+            continue  # a site's title field above the document's own printing of it: the latter wins
         parts = [block.text.strip()]
         line = _compact(block.text)
         for j in range(k - 1, max(-1, k - 1 - DEFAULT_TITLE_LINES_ABOVE), -1):
