@@ -48,8 +48,12 @@ class Block(_Frozen):
     kind: BlockKind = "paragraph"
     text: str
     page: int | None = None
-    # A level hint from the source format (Word heading style, outline level).
+    # A level hint from the source format (Word heading style, outline level, HTML h1–h6,
+    # a PDF's large type); 0: the format marks the paragraph as the document's title (Word's Title style).
     level_hint: int | None = None
+    # The source marks the paragraph as a heading (Word Heading style or outline level, HTML
+    # h1–h6 in the body): a heading even without a numbering label.
+    marked: bool = False
     # A numbering label the format generated (Word auto-numbering), already in `text`.
     label: str | None = None
     label_generated: bool = False

@@ -278,6 +278,9 @@ class NumberingRules(_Model):
 
 class DocxRules(_Model):
     heading_styles: list[str]
+    title_styles: list[str]
+    toc_styles: list[str]
+    skipped_parts: list[str]
     numbering: NumberingRules
 
 

@@ -168,10 +168,18 @@ class _Reader:
                 self.table(child)
             elif tag == _SDT:
                 content = child.find(f"{W}sdtContent")
-                if content is not None:
+                if content is not None and not self._skipped_part(child):
                     self.body(content)
             elif tag in (f"{W}customXml", f"{W}ins", f"{W}moveTo"):
                 self.body(child)
+
+    def _skipped_part(self, sdt: Any) -> bool:
+        gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+        return gallery is not None and gallery.get(f"{W}val") in self.rules.docx.skipped_parts
+
+    def _style_name(self, style_id: str | None) -> str:
+        style = self.styles.get(style_id or self.default_style or "")
+        return "".join(style.name.lower().split()) if style else ""
 
     def paragraph(self, p: Any) -> None:
         parts: list[str] = []
@@ -195,8 +203,14 @@ class _Reader:
             if rendered and text:
                 label = rendered[0].strip()
                 text = f"{label}{' ' if rendered[1] == 'space' else ''}{text}"
+        name = self._style_name(style_id)
+        if name.startswith(tuple(self.rules.docx.toc_styles)):
+            return  # an entry of a table of contents, not content
         outline = outline if outline is not None else s_outline
         hint = heading if heading is not None else (outline + 1 if outline is not None and outline < 9 else None)
+        marked = hint is not None
+        if name in self.rules.docx.title_styles:
+            hint, marked = 0, False
         # A soft line break starts a new line on the page (a heading typed after
         # Shift+Enter, a date under its signature): each line is a block.
         for k, line in enumerate(line.strip() for line in text.split("\n")):
@@ -204,7 +218,7 @@ class _Reader:
                 first = k == 0
                 self.blocks.append(Block(
                     index=len(self.blocks), text=line, level_hint=hint if first else None,
-                    label=label if first else None, label_generated=bool(label) and first,
+                    marked=marked and first, label=label if first else None, label_generated=bool(label) and first,
                 ))
         for box in boxes:
             self.body(box)

@@ -152,7 +152,7 @@ class _Reader:
             self.flush()
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.blocks:
                 last = self.blocks[-1]
-                self.blocks[-1] = last.model_copy(update={"level_hint": int(tag[1])})
+                self.blocks[-1] = last.model_copy(update={"level_hint": int(tag[1]), "marked": True})
 
     def cell_text(self, el: Any) -> str:
         inner = _Reader(self.rules)

@@ -62,7 +62,15 @@ def _is_title_line(text: str, rules: Rules) -> bool:
         return False
     if parse_label_value(text, rules) is not None:
         return False  # 标题：…通知 in a page's metadata table is a label and its value
-    return compact.endswith(tuple(meta.title_suffixes))
+    return _without_trailing_bracket(fold_width(compact), rules).endswith(tuple(meta.title_suffixes))
+
+
+def _without_trailing_bracket(text: str, rules: Rules) -> str:
+    """`…工作方案(初稿)` → `…工作方案`: a bracketed note after the document kind."""
+    for pair in rules.text.brackets:
+        if text.endswith(pair[1]) and pair[0] in text:
+            return text[: text.rindex(pair[0])]
+    return text
 
 
 def _loose(text: str) -> str:
@@ -77,6 +85,8 @@ def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int
             continue
         if k + 1 < len(head) and _loose(head[k + 1].text) == _loose(block.text):
             continue  # a site's title field above the document's own printing of it: the latter wins
+        if _is_caption(block, tree):
+            continue  # a table's caption is never the title
         parts = [block.text.strip()]
         line = _compact(block.text)
         for j in range(k - 1, max(-1, k - 1 - DEFAULT_TITLE_LINES_ABOVE), -1):
@@ -97,8 +107,24 @@ def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int
     return None, None
 
 
+def _is_caption(block: Block, tree: Tree) -> bool:
+    """A line directly above a table (blank lines aside) names that table."""
+    following = (b for b in tree.blocks[block.index + 1 :] if b.text.strip())
+    nxt = next(following, None)
+    return nxt is not None and nxt.kind == "table"
+
+
 def _styled_title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int | None]:
-    """A title the format marked as the top heading (Word's Heading 1, HTML h1, a PDF's largest line)."""
+    """A title the format marked: Word's Title style (its lines joined), else the top heading
+    (Word's Heading 1, HTML h1, a PDF's largest line)."""
+    marked = [b for b in head if b.level_hint == 0 and b.index not in tree.roles]
+    if marked:
+        run = [marked[0]]
+        for block in marked[1:]:
+            if block.index != run[-1].index + 1:
+                break
+            run.append(block)
+        return "".join(b.text.strip() for b in run), run[-1].index
     for block in head:
         if block.level_hint != 1 or block.index in tree.roles:
             continue

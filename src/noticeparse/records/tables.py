@@ -71,13 +71,34 @@ def _is_data_row(row: list[str], header_cells: list[str]) -> bool:
     return len(row) < 2 or len(set(filled)) > 1 or len(filled) < 2
 
 
+def _joins(left: Column, right: Column) -> bool:
+    """Whether two adjacent columns hold one value: a header merged over both (时间 over the
+    date and the clock), or a date column beside a time column (日期 | 时间)."""
+    if left.role in ("title", "index") or right.role in ("title", "index"):
+        return False
+    return _compact(left.header) == _compact(right.header) or left.category == right.category == "time"
+
+
+def _merged_cells(row: list[str], columns: list[Column]) -> list[tuple[int, Column, str]]:
+    """The row's cells with the cells of joined columns put together (`7月5日 12:30—13:30`)."""
+    out: list[tuple[int, Column, str]] = []
+    for c, (col, cell) in enumerate(zip(columns, row, strict=False)):
+        value = cell.strip()
+        if out and _joins(columns[c - 1], col) and out[-1][1] is columns[out[-1][0]]:
+            first, head, before = out[-1]
+            if value and value != before.split(" ")[-1]:  # a cell spanning both columns counts once
+                out[-1] = (first, head, f"{before} {value}" if before else value)
+            continue
+        out.append((c, col, value))
+    return out
+
+
 def _row_fields(
     row: list[str], columns: list[Column], block: int, rules: Rules, first_leads: bool
 ) -> tuple[list[RawField], list[str]]:
     fields: list[RawField] = []
     other: list[str] = []
-    for c, (col, cell) in enumerate(zip(columns, row, strict=False)):
-        value = cell.strip()
+    for c, col, value in _merged_cells(row, columns):
         if not value or col.role in ("title", "index"):
             continue
         position = (block, c)

@@ -107,8 +107,26 @@ def _field_heading(rest: str, next_text: str | None, rules: Rules) -> tuple[str,
     return None
 
 
+_MARKED = "marked:"
+
+
+def _marked_level(style: str | None) -> int | None:
+    if style and style.startswith(_MARKED):
+        return int(style[len(_MARKED):] or 0)
+    return None
+
+
 def _place(stack: list[Node], style: str) -> None:
-    """Pop the stack so that a heading of `style` goes under its top."""
+    """Pop the stack so that a heading of `style` goes under its top.
+
+    A marked heading (no label) closes the marked headings of its level and below.
+    """
+    level = _marked_level(style)
+    for depth in range(1, len(stack)) if level is not None else ():
+        other = _marked_level(stack[depth].style)
+        if other is not None and other >= level:
+            del stack[depth:]
+            return
     for depth in range(len(stack) - 1, 0, -1):
         if stack[depth].style == style:
             del stack[depth:]
@@ -128,6 +146,8 @@ def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
     stack = [root]
     skip: set[int] = set()
     grouping = {"".join(g.split()) for g in rules.headings.grouping}
+    # Marked paragraphs before the first ordinary one are the title lines, never headings.
+    in_body = False
     for i, block in enumerate(blocks):
         if i in skip:
             continue
@@ -138,9 +158,14 @@ def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
             stack[-1].items.append(Item(i, block.text))
             continue
         heading = match_heading(block.text, rules)
+        if heading is None and block.marked and in_body and not parse_field_line(block.text, rules):
+            # The source marks it as a heading (Word Heading style, HTML h1–h6): a heading without a label.
+            heading = HeadingLabel(label="", style=f"{_MARKED}{block.level_hint}", number=None, end=0)
         if heading is None:
             stack[-1].items.append(Item(i, block.text))
+            in_body = in_body or bool(block.text.strip())
             continue
+        in_body = True
         _place(stack, heading.style)
         rest = block.text[heading.end :].strip()
         if parse_field_line(block.text, rules):
@@ -175,7 +200,7 @@ def _new_node(
     return Node(
         kind=kind,
         block=block.index,
-        label=heading.label,
+        label=heading.label or None,
         style=heading.style,
         number=heading.number,
         text=rest,
