@@ -74,15 +74,31 @@ def _split_conjunctions(unit: str, rules: OrgRules) -> list[str]:
     return [unit]
 
 
+def _rejoin_tails(text: str, rules: OrgRules) -> str:
+    """`德育处、团委等⏎部门`: a generic tail wrapped onto the next line still follows its 等."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        if out[-1].rstrip().endswith(tuple(rules.trailing)) and line.strip() in rules.generic_tails:
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def split_orgs(text: str, rules: OrgRules) -> list[str]:
     """The organisations in a unit list, in printed order, each once."""
     out: list[str] = []
-    for part in _split_commas(text, rules):
+    seen: set[str] = set()
+    for part in _split_commas(_rejoin_tails(text, rules), rules):
         unit = _drop_tail(part, rules)
         if not unit:
             continue
         for name in _split_conjunctions(unit, rules):
             name = _INNER_SPACE.sub("", _drop_tail(name, rules))
-            if name and name not in out:
+            if name and name not in seen:
+                seen.add(name)
                 out.append(name)
     return out

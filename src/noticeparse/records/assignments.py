@@ -132,14 +132,21 @@ def parse_assignments(
     and a clause without one lists units of the column's category.
     """
     found: list[Assignment] = []
+    # Units listed before the clause that names their duty (A、B，C按职责分工负责): one list.
+    waiting: list[tuple[int, str]] = []
     for offset, clause in split_top_level(text, rules.assignments.clause_separators, rules):
         if not clause.strip():
             continue
         parsed = _clause(clause, offset, rules, cell)
         if parsed is not None:
+            category = parsed[0].category
+            found.extend(Assignment(u.strip(), category, at + u.find(u.strip())) for at, u in waiting)
+            waiting = []
             found.extend(parsed)
         elif not found and not cell and not looks_like_time(clause, rules):
-            return None
+            if not _valid_units(clause, rules):
+                return None
+            waiting.append((offset, clause))
     if not found:
         return None
     return _first_leads(found, rules) if first_leads else found

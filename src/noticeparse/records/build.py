@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._patterns import any_of
+from .._width import fold_width
 from ..models import Activity, Block, RecordSource, TimeValue
 from ..rules import Rules
 from .fields import RawField
@@ -11,9 +12,9 @@ __all__ = ["build_activity", "split_title"]
 
 
 def _trim(text: str, trailing: list[str]) -> str:
+    # Rules name ASCII punctuation: a full-width ；or ： ends a title too.
     text = text.strip()
-    ends = tuple(trailing)
-    while text and text.endswith(ends):
+    while text and fold_width(text[-1]) in trailing:
         text = text[:-1].rstrip()
     return text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .._width import fold_width
@@ -10,7 +11,7 @@ from ..structure import Node, Tree
 from ..structure.labels import Category, label_category, looks_like_time, parse_field_line, parse_label_value
 from ..structure.layout import is_organ_line
 from .assignments import parse_assignments
-from .parens import Paren, find_parens, paren_fields
+from .parens import Paren, find_parens, paren_fields, split_top_level
 
 __all__ = ["NodeContent", "RawField", "node_content", "strip_field_parens"]
 
@@ -99,6 +100,18 @@ def _fills(label: str, text: str, rules: Rules) -> bool:
     return label_category(label, rules) != "time" or looks_like_time(text, rules)
 
 
+def _fill_values(text: str, labels: list[str], rules: Rules) -> list[tuple[str, str, int]]:
+    """(label, value, offset) for the labels one unlabelled line fills: all of them when it
+    splits into as many parts at `，`/`；` or at spaces, else the first with the whole line."""
+    if len(labels) > 1:
+        parts = [(at, p) for at, p in split_top_level(text, rules.text.segment_separators, rules) if p.strip()]
+        if len(parts) != len(labels):
+            parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", text)]
+        if len(parts) == len(labels) and _fills(labels[0], parts[0][1], rules):
+            return [(label, p.strip(), at) for label, (at, p) in zip(labels, parts, strict=True)]
+    return [(labels[0], text.strip(), 0)]
+
+
 def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
     """The fields and plain paragraphs `node` owns directly (not its children's)."""
     fields: list[RawField] = []
@@ -146,10 +159,11 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
             tail = k
             continue
         if pending_labels and _fills(pending_labels[0], item.text, rules):
-            # A container heading (活动时间与地点): unlabelled lines fill its labels in order.
-            label = pending_labels.pop(0)
-            cat = label_category(label, rules)
-            fields.append(RawField(label, item.text.strip(), cat, (item.block, 0)))
+            # A container heading (活动时间与地点): unlabelled lines fill its labels in order;
+            # one line holding all of them (12月8日，学校报告厅) fills them in order too.
+            for label, value, at in _fill_values(item.text, pending_labels, rules):
+                fields.append(RawField(label, value, label_category(label, rules), (item.block, at)))
+                pending_labels.remove(label)
             continue
         pending_labels = []  # prose under the heading: it was a heading about these things, not their values
         text, found = strip_field_parens(item.text, item.block, rules, note)

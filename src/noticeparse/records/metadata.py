@@ -78,10 +78,26 @@ def _loose(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
 
 
-def _title(head: list[Block], tree: Tree, rules: Rules) -> tuple[str | None, int | None]:
+def _is_body_text(text: str, rules: Rules) -> bool:
+    """A line of the document's body (a sentence, a `label：value` line), which no title follows."""
+    folded = fold_width(text)
+    return any(m in folded for m in (*rules.text.sentence_end, *rules.text.label_separators))
+
+
+def _title(
+    head: list[Block], tree: Tree, rules: Rules, fallback: bool = False
+) -> tuple[str | None, int | None]:
+    """The title line of the head and where it stands. With `fallback` (the page names the
+    notice too), a title-like line below body text is a sub-heading (当天安排), not the title."""
     about = rules.metadata.about
+    below_text = False  # body text since the top, or since a cover note's 落款
     for k, block in enumerate(head):
+        if tree.roles.get(block.index) == "date":
+            below_text = False
         if block.index in tree.roles or not _is_title_line(block.text, rules):
+            below_text = below_text or (block.index not in tree.roles and _is_body_text(block.text, rules))
+            continue
+        if fallback and below_text:
             continue
         if k + 1 < len(head) and _loose(head[k + 1].text) == _loose(block.text):
             continue  # a site's title field above the document's own printing of it: the latter wins
@@ -210,7 +226,18 @@ def _date_and_issuer(
     about = rules.metadata.about
     if issuer is None and title and about in title:
         issuer = title.split(about, 1)[0].strip() or None
+    if issuer is None and title:
+        issuer = _title_organ(title, rules)
     return issue_date, issuer
+
+
+def _title_organ(title: str, rules: Rules) -> str | None:
+    """The organ a title without 关于 opens with, before its year (`洪泽区人民政府2023年…报告`)."""
+    m = rules.metadata.year.search(fold_width(title))
+    head = title[: m.start()].strip() if m else ""
+    if len(head) > 2 and head.endswith(tuple(rules.orgs.suffixes)) and is_organ_line(head, rules):
+        return head
+    return None
 
 
 def _year(title: str | None, issue_date: dt.date | None, tree: Tree, rules: Rules) -> int | None:
@@ -318,8 +345,15 @@ def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None 
     """
     page = page_meta or {}
     head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
+    signed = min((i for i, role in tree.roles.items() if role == "date"), default=None)
+    if (page.get("title") or page.get("headline")) and signed is not None and any(
+        b.index > signed and _read_doc_number(b.text, rules) for b in head
+    ):
+        # A forwarding note (转发…的通知) whose 落款 is followed by another organ's document with
+        # its own 发文字号: that title and 字号 are the forwarded document's; the page names the notice.
+        head = [b for b in head if b.index < signed]
     doc_number = _doc_number(head, rules) or _page_doc_number(page, rules)
-    title, title_at = _title(head, tree, rules)
+    title, title_at = _title(head, tree, rules, fallback=bool(page.get("title") or page.get("headline")))
     if title is None:
         title, title_at = _styled_title(head, tree, rules)
     if title is None:

@@ -93,15 +93,22 @@ def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
     """Role of each layout block, by block index; blocks without a role are absent."""
     roles: dict[int, Role] = {}
     meta = rules.metadata
+    # Inside the 附件说明 list (附件：1.… ⏎ 2.…), numbered lines are its items, not headings.
+    listing = False
     for i, block in enumerate(blocks):
         if block.kind != "paragraph":
+            listing = False
             continue
         folded = fold_width(block.text).strip()
+        after_item, listing = listing, listing and bool(meta.attachment_item.match(folded))
         if meta.attachment.fullmatch(folded):
             roles[i] = "attachment"
+            listing = True
         elif meta.attachment_start.fullmatch(folded):
             roles[i] = "attachment_start"
-        elif parse_date_line(block.text, rules) and not (i > 0 and _label_heading(blocks[i - 1].text, rules)):
+        elif parse_date_line(block.text, rules) and not (
+            i > 0 and not after_item and _label_heading(blocks[i - 1].text, rules)
+        ):
             roles[i] = "date"
             for j in signature_lines(blocks, i, rules):
                 roles.setdefault(j, "signature")

@@ -77,10 +77,23 @@ def _is_label(text: str, rules: Rules) -> bool:
     )
 
 
+def _run_together(rest: str, rules: Rules) -> list[str] | None:
+    """Two canonical labels written without a joiner (时间地点, 活动时间地点)."""
+    if len(rest) > 2 * rules.labels.max_length:
+        return None
+    for cut in range(2, len(rest) - 1):
+        left, right = rest[:cut], rest[cut:]
+        first, second = label_category(left, rules), label_category(right, rules)
+        if first and second and first != second and _is_label(left, rules) and _is_label(right, rules):
+            return [left, right]
+    return None
+
+
 def _container_labels(rest: str, rules: Rules) -> list[str] | None:
     joiners = any_of(tuple(rules.headings.label_joiners))
     if len(rest) > 4 * rules.labels.max_length or joiners.search(rest) is None:
-        return None  # one label, or a sentence: not labels joined by 和/与/及/、
+        # One label, or a sentence: not labels joined by 和/与/及/、 (unless run together).
+        return _run_together(rest, rules) if rest else None
     parts = [p.strip() for p in joiners.split(rest) if p.strip()]
     # Every part reads as a label and at least one names a canonical field (演练时间、集合地点及参加学生).
     if len(parts) < 2 or not all(_is_label(p, rules) for p in parts):
