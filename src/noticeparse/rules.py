@@ -240,6 +240,7 @@ class AssignmentRules(_Model):
     responsible: list[str]
     support: list[str]
     with_words: list[str]
+    not_unit_patterns: list[Pattern]
     clause_separators: list[str]
     first_unit_leads: list[Pattern]
     not_unit_prefixes: list[str]

@@ -20,6 +20,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ from .tables import is_data_grid, table_text
 
 __all__ = ["extract", "join_lines"]
 
+# Rules shorter than this many rows are ignored when a grid first read as mostly empty slots.
+DEFAULT_STRAY_RULE_ROWS = 1.5
 # Path objects a page must draw before pdfplumber looks for ruled tables on it.
 DEFAULT_MIN_TABLE_PATHS = 4
 # A document whose pages all hold fewer text characters than this beside images is a scan.
@@ -202,22 +205,22 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
     return lines
 
 
-def _fill_merged(table: Any) -> list[list[str]]:
-    """pdfplumber's rows with each merged slot (None) given the text of the cell that covers it."""
-    rows = table.extract()
+def _fill_merged(table: Any, text_of: Callable[[tuple[float, ...]], str]) -> list[list[str]]:
+    """The table's rows, each cell's text read from its box by `text_of`, and each merged slot
+    (None) given the text of the cell that covers it."""
     texts: dict[tuple[float, ...], str] = {}
     columns: dict[int, tuple[float, float]] = {}
-    for r, row in enumerate(table.rows):
+    for row in table.rows:
         for c, bbox in enumerate(row.cells):
             if bbox is not None:
-                texts[tuple(bbox)] = rows[r][c] or ""
+                texts[tuple(bbox)] = text_of(tuple(bbox))
                 columns.setdefault(c, (bbox[0], bbox[2]))
     grid = []
-    for r, row in enumerate(table.rows):
+    for row in table.rows:
         out = []
         for c, bbox in enumerate(row.cells):
             if bbox is not None:
-                out.append(rows[r][c] or "")
+                out.append(texts[tuple(bbox)])
                 continue
             x0, x1 = columns.get(c, (0.0, 0.0))
             cx, cy = (x0 + x1) / 2, (row.bbox[1] + row.bbox[3]) / 2
@@ -257,13 +260,37 @@ def _is_ruled_table(table: Any) -> bool:
     return slots > 0 and real >= DEFAULT_MIN_REAL_CELLS * slots
 
 
-def _tables(plumber: Any, number: int, height: float, rules: Rules) -> list[_Table]:
+def _without_stray_rules(page: Any, table: Any) -> Any:
+    """The table found again ignoring rules shorter than a row and a half: short vertical strokes
+    inside single rows (cell borders drawn per row) split the grid into many empty slots."""
+    heights = sorted(r.bbox[3] - r.bbox[1] for r in table.rows)
+    if not heights:
+        return None
+    minimum = DEFAULT_STRAY_RULE_ROWS * heights[len(heights) // 2]
+    x0, top, x1, bottom = table.bbox
+    for again in page.crop((x0 - 1, top - 1, x1 + 1, bottom + 1)).find_tables({"edge_min_length": minimum}):
+        if _is_ruled_table(again) and len(again.rows) >= len(table.rows) // 2:
+            return again
+    return None
+
+
+def _tables(plumber: Any, textpage: Any, number: int, height: float, rules: Rules) -> list[_Table]:
+    """The ruled tables of a page: pdfplumber finds the grid, PDFium reads each cell's text (pdfminer
+    decodes some CJK fonts differently from their ToUnicode map: 时间 came out as 为为)."""
     page = plumber.pages[number - 1].dedupe_chars()
+
+    def text_of(bbox: tuple[float, ...]) -> str:
+        x0, top, x1, bottom = bbox
+        text: str = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
+        return text.replace("\r", "")
+
     out = []
     for table in page.find_tables():
         if not _is_ruled_table(table):
-            continue
-        grid = [[_cell_text(v) for v in row] for row in _fill_merged(table)]
+            table = _without_stray_rules(page, table)
+            if table is None:
+                continue
+        grid = [[_cell_text(v) for v in row] for row in _fill_merged(table, text_of)]
         if not is_data_grid(grid):
             continue
         x0, top, x1, bottom = table.bbox
@@ -464,21 +491,21 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
                 reading.unreadable += len(bad)
                 if not reading.font:
                     reading.font = _font_name(textpage, max(textpage.get_text_range().find(bad[0]), 0))
-            textpage.close()
-            page.close()
             entry = _Page(number=n + 1, height=height, images=images, items=list(lines))
             if paths >= DEFAULT_MIN_TABLE_PATHS and lines:
                 if plumber is None:
                     import pdfplumber
 
                     plumber = pdfplumber.open(io.BytesIO(data))
-                tables = _tables(plumber, n + 1, height, rules)
+                tables = _tables(plumber, textpage, n + 1, height, rules)
                 cells = "".join(c for t in tables for row in t.grid for c in row)
                 reading.unreadable += len(_UNREADABLE.findall(cells))
                 if tables:
                     entry.items = [ln for ln in lines if not any(_inside(ln, t) for t in tables)]
                     entry.items.extend(tables)
                     entry.items.sort(key=lambda i: -i.top)
+            textpage.close()
+            page.close()
             reading.pages.append(entry)
     finally:
         if plumber is not None:

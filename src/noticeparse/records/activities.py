@@ -128,6 +128,12 @@ def tree_to_activities(
     for node, ancestors in owners:
         fields, paragraphs, blocks = collected[id(node)]
         title = notice_title if node.kind == "root" else heads[id(node)].title
+        if title is None and node.kind != "root":
+            # A bare label (通知二：): its first plain paragraph names it, else the label itself.
+            if paragraphs:
+                title, paragraphs = split_title(paragraphs[0], rules)[0], paragraphs[1:]
+            else:
+                title = split_title(node.label or "", rules)[0]
         record = _record(node, fields, paragraphs, blocks, ancestors, tree, rules, title, heads)
         if record is not None:
             records.append(record)

@@ -47,7 +47,7 @@ def _valid_units(units: str, rules: Rules) -> bool:
     compact = "".join(fold_width(units).split())
     if not compact or compact.startswith(tuple(a.not_unit_prefixes)):
         return False
-    if any(w in compact for w in a.not_unit_words):
+    if any(w in compact for w in a.not_unit_words) or any(p.search(compact) for p in a.not_unit_patterns):
         return False
     if any(s in compact for s in (*rules.text.label_separators, *rules.text.sentence_end)):
         return False
