@@ -208,3 +208,28 @@ def test_arbitrary_markup_never_crashes(pieces: list[str]) -> None:
         extract_blocks(Path("a.html"), ("<html><body>" + fragment).encode(), rules)
     except InputError:
         pass
+
+
+def test_headings_in_the_body_are_marked(rules: Rules) -> None:
+    raw = page("<p>活动共两天。</p><h3>第一天</h3><p>时间：10月1日</p>").encode()
+    got = [(b.text, b.marked, b.level_hint) for b in extract_blocks(Path("a.html"), raw, rules).blocks]
+    assert got == [("活动共两天。", False, None), ("第一天", True, 3), ("时间：10月1日", False, None)]
+
+
+@pytest.mark.parametrize(
+    ("outside", "published"),
+    [
+        ("<div class='info'>发布时间：2019年09月23日 点击数：12</div>", "2019年09月23"),
+        ("<span>发布日期:</span><span>2020-03-05</span>", "2020-03-05"),
+        ("<a title='发表时间：2026年08月12日'>链接</a>", None),  # an attribute is no printed date
+        ("<div>点击数：12</div>", None),
+    ],
+)
+def test_the_pages_publication_date(outside: str, published: str | None, rules: Rules) -> None:
+    meta = extract_blocks(Path("a.html"), page("<p>正文。</p>", outside=outside).encode(), rules).page_meta
+    assert meta.get("published") == published
+
+
+def test_a_publication_date_inside_the_body_is_not_the_pages(rules: Rules) -> None:
+    raw = page("<p>发布时间：2019年09月23日</p><p>正文。</p>").encode()
+    assert "published" not in extract_blocks(Path("a.html"), raw, rules).page_meta

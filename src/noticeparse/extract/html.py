@@ -294,8 +294,9 @@ def _published(root: Any, inside: set[Any], rules: Rules) -> str | None:
         parent = node.getparent()
         if parent in inside:
             continue
-        # 发布时间：<span>2019-09-23</span>: the date may stand in the next element.
-        for text in (str(node), _text_of(parent)[:200] if parent is not None else ""):
+        # <span>发布时间：</span><span>2019-09-23</span>: the date may stand in the next element.
+        around = [p for p in (parent, parent.getparent() if parent is not None else None) if p is not None]
+        for text in (str(node), *(_text_of(p)[:200] for p in around)):
             folded = fold_width(text)
             for label in labels:
                 at = folded.find(label)

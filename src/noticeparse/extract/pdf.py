@@ -456,7 +456,17 @@ def _continues(first: _Table, second: _Table) -> bool:
 
 def _join_tables(first: list[list[str]], second: list[list[str]]) -> list[list[str]]:
     compact = ["".join(c.split()) for c in first[0]]
-    rows = second[1:] if ["".join(c.split()) for c in second[0]] == compact else second
+    rows = [list(r) for r in (second[1:] if ["".join(c.split()) for c in second[0]] == compact else second)]
+    # A cell merged over the last rows of the page runs on into the first rows of the next,
+    # where the page break left it blank: those rows take its value, as merged rows do.
+    if len(first) >= 3:
+        for c, value in enumerate(first[-1]):
+            if not value or first[-2][c] != value:
+                continue
+            for row in rows:
+                if c >= len(row) or row[c]:
+                    break
+                row[c] = value
     return first + rows
 
 

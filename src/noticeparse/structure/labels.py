@@ -27,15 +27,22 @@ def label_category(label: str, rules: Rules) -> Category | None:
 
 
 def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldLine]:
-    """`时间：7:10开始   地点：图书馆` holds two fields: split where a canonical label follows a gap."""
+    """`时间：7:10开始   地点：图书馆` holds two fields: split where a canonical label follows a gap,
+    or where any `label：` follows a sentence's end (`地点：蓬莱酒店。预算：约200元`)."""
     folded = fold_width(text)
     value_start = text.index(line.value, line.start + len(line.label)) if line.value else len(text)
-    for gap in re.finditer(r"\s{2,}|\s(?=\S+\s*:)", folded[value_start:]):
+    ends = "".join(re.escape(m) for m in rules.text.sentence_end)
+    for gap in re.finditer(rf"\s{{2,}}|\s(?=\S+\s*:)|(?<=[{ends}])", folded[value_start:]):
         at = value_start + gap.end()
+        if at >= len(text):
+            break
         second = parse_label_value(text, rules, at)
-        if second and label_category(second.label, rules):
-            first = FieldLine(line.label, text[value_start : value_start + gap.start()].strip(),
-                              line.start, value_start + gap.start())
+        after_sentence = gap.start() == gap.end()
+        if second and second.value and (after_sentence or label_category(second.label, rules)):
+            value = text[value_start : value_start + gap.start()].strip()
+            if after_sentence:
+                value = value[:-1].rstrip()  # the sentence's end closes the value
+            first = FieldLine(line.label, value, line.start, value_start + gap.start())
             return [first, *_split_second_field(second, text, rules)]
     return [line]
 
