@@ -29,8 +29,8 @@ def table(grid: list[list[str]]) -> Block:
 
 
 def test_a_title_printed_twice_keeps_the_documents_own_printing(rules) -> None:
-    n = notice(rules, "某省办公厅关于印发行动计划(2021—2023年)的通知", "某省办公厅关于印发行动计划（2021-2023年）的通知",
-               "各市人民政府：", "正文。")
+    n = notice(rules, "某省办公厅关于印发行动计划(2021—2023年)的通知",
+               "某省办公厅关于印发行动计划（2021-2023年）的通知", "各市人民政府：", "正文。")
     assert n.notice.title == "某省办公厅关于印发行动计划（2021-2023年）的通知"
 
 
@@ -87,7 +87,8 @@ def test_the_date_after_an_attachment_list_is_the_issue_date(rules) -> None:
 
 
 def test_the_publication_date_gives_the_reference_year(rules) -> None:
-    n = notice(rules, "第四周工作安排", extra=[table([["星期", "工作内容", "牵头部门"], ["周日（9月22日）", "电梯预案制定", "安全处"]])],
+    grid = [["星期", "工作内容", "牵头部门"], ["周日（9月22日）", "电梯预案制定", "安全处"]]
+    n = notice(rules, "第四周工作安排", extra=[table(grid)],
                page={"headline": "第四周学校主要工作安排表", "published": "2019年09月23"})
     assert n.notice.year == 2019 and n.notice.issue_date is None
     assert n.activities[0].time.start == dt.date(2019, 9, 22)
@@ -124,7 +125,8 @@ def test_a_bare_label_heading_is_titled_by_its_first_line(rules) -> None:
 
 
 def test_run_together_labels_make_a_container_one_line_fills(rules) -> None:
-    n = notice(rules, "成人仪式方案", "一、时间地点", "12月8日（周六）下午15:00，学校体育馆", "二、参加对象", "全体学生")
+    n = notice(rules, "成人仪式方案", "一、时间地点", "12月8日（周六）下午15:00，学校体育馆",
+               "二、参加对象", "全体学生")
     record = n.activities[0]
     assert (record.id, record.time.raw, record.location) == ("0", "12月8日（周六）下午15:00", "学校体育馆")
 
