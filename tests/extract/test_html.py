@@ -233,3 +233,16 @@ def test_the_pages_publication_date(outside: str, published: str | None, rules: 
 def test_a_publication_date_inside_the_body_is_not_the_pages(rules: Rules) -> None:
     raw = page("<p>发布时间：2019年09月23日</p><p>正文。</p>").encode()
     assert "published" not in extract_blocks(Path("a.html"), raw, rules).page_meta
+
+
+def test_a_soft_break_splits_body_lines_but_not_a_cells_paragraph(rules: Rules) -> None:
+    body = (
+        "<p><span>德育处</span><span>\n</span><span>2022年4月25日</span></p>"
+        "<table><tr><td>日期</td><td>内容</td></tr>"
+        "<tr><td>1月5日</td><td><p><span>高一停课；</span><span>\n</span><span>高二复习</span></p></td></tr>"
+        "<tr><td>1月6日</td><td><p>考试</p></td></tr></table>"
+    )
+    found = extract_blocks(Path("a.html"), page(body).encode(), rules).blocks
+    assert [b.text for b in found if b.kind == "paragraph"] == ["德育处", "2022年4月25日"]
+    grid = next(b.cells for b in found if b.kind == "table")
+    assert grid[1][1] == "高一停课； 高二复习"

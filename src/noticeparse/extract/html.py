@@ -94,8 +94,11 @@ def _classes(el: Any) -> set[str]:
 class _Reader:
     """Walks an element tree into paragraph texts and table grids."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, in_cell: bool = False) -> None:
         self.rules = rules
+        # Inside a table cell a soft break is read as the browser shows it, a space: a cell's
+        # paragraphs are its <p>s (its clauses stay one title).
+        self.in_cell = in_cell
         self.chrome_classes = set(rules.html.chrome_classes)
         self.chrome_tags = set(rules.html.chrome_tags)
         self.blocks: list[Block] = []
@@ -132,7 +135,10 @@ class _Reader:
             self.buffer.append(label)
         elif el.text and len(el) == 0 and not el.text.strip() and "\n" in el.text:
             # An inline element holding only a line break: Word's soft break saved as HTML.
-            self.flush()
+            if self.in_cell:
+                self.buffer.append(" ")
+            else:
+                self.flush()
             return
         if el.text:
             self.buffer.append(el.text)
@@ -155,7 +161,7 @@ class _Reader:
                 self.blocks[-1] = last.model_copy(update={"level_hint": int(tag[1]), "marked": True})
 
     def cell_text(self, el: Any) -> str:
-        inner = _Reader(self.rules)
+        inner = _Reader(self.rules, in_cell=True)
         inner.walk(el)
         inner.flush()
         return cell_text(inner.blocks)
