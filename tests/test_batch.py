@@ -51,18 +51,15 @@ def tree(tmp_path: Path) -> Path:
 
 def test_batch_over_a_tree(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("batch", str(tree), str(tmp_path / "missing.txt"), "-o", str(out), "-j", "2", "--format", "xlsx")
+    result = run("batch", str(tree), "-o", str(out), "-j", "2", "--format", "xlsx")
     assert result.exit_code == EXIT_FAILED
-    assert result.stderr.strip().endswith(f"4 failed, 1 duplicates, see {out / 'errors.jsonl'}")
+    assert result.stderr.strip().endswith(f"3 failed, 1 duplicates, see {out / 'errors.jsonl'}")
     notices = lines(out / "notices.jsonl")
     assert [Path(n["source"]["path"]).name for n in notices] == [
         "a-seed.txt", "plan.docx", "escape.txt", "c-plan.docx",
     ]
     errors = {Path(e["file"]).name: e["error"] for e in lines(out / "errors.jsonl")}
-    assert errors == {
-        "missing.txt": "InputError", "d-binary.txt": "DecodeError", "e-fake.docx": "CorruptFile",
-        "broken.pdf": "CorruptFile",
-    }
+    assert errors == {"d-binary.txt": "DecodeError", "e-fake.docx": "CorruptFile", "broken.pdf": "CorruptFile"}
     statuses = [(Path(m["file"]).name, m["status"]) for m in lines(out / "manifest.jsonl")]
     assert ("b-copy-of-seed.txt", "duplicate") in statuses
     with (out / "activities.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -118,27 +115,33 @@ def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
     )
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.15, 0.4])
+def _manifest_lines(folder: Path) -> int:
+    path = folder / "manifest.jsonl"
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03])
 def test_killed_and_resumed_run_equals_an_uninterrupted_one(tmp_path: Path, delay: float) -> None:
     source = tmp_path / "in"
-    for k in range(40):
+    total = 600  # more than one commit of results (256), so the first commit lands mid-run
+    seed = SEED.read_text(encoding="utf-8")
+    for k in range(total):
         folder = source / f"d{k % 4}"
         folder.mkdir(parents=True, exist_ok=True)
         # Distinct documents (no duplicates), so every one is parsed and written.
-        text = SEED.read_text(encoding="utf-8").replace("2024年9月13日", f"2024年9月{k % 28 + 1}日")
-        (folder / f"n{k:02d}.txt").write_text(text + f"\n附件：清单{k}\n", encoding="utf-8")
+        (folder / f"n{k:03d}.txt").write_text(seed + f"\n附件：清单{k}\n", encoding="utf-8")
     full, part = tmp_path / "full", tmp_path / "part"
     assert _spawn(["batch", str(source), "-o", str(full), "-j", "2"]).wait() == 0
     proc = _spawn(["batch", str(source), "-o", str(part), "-j", "2"])
-    deadline = time.monotonic() + 30
-    while not ((part / "manifest.jsonl").exists() and (part / "manifest.jsonl").stat().st_size):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
+    deadline = time.monotonic() + 60
+    while not _manifest_lines(part) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
     time.sleep(delay)
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its workers
+    os.killpg(proc.pid, signal.SIGSTOP)  # freeze the run and its workers where they are
+    recorded = _manifest_lines(part)
+    os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its workers
     proc.wait()
+    assert 0 < recorded < total, "the kill must land mid-run, after some results were committed"
     assert _spawn(["batch", str(source), "-o", str(part), "-j", "2", "--resume"]).wait() == 0
     for name in FILES:
         assert (part / name).read_bytes() == (full / name).read_bytes(), name
@@ -170,13 +173,12 @@ def test_glob_and_zip_member_names_from_chinese_windows(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_keeps_what_finished_and_says_how_to_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from noticeparse import bulk
     from noticeparse.cli import EXIT_INTERRUPTED
 
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bulk, "run_batch", interrupted)
+    monkeypatch.setattr(sys.modules["noticeparse.batch"], "run_batch", interrupted)
     result = run("batch", str(SEED), "-o", str(tmp_path / "out"))
     assert result.exit_code == EXIT_INTERRUPTED
     assert "run again with --resume" in result.stderr and "Traceback" not in result.stderr

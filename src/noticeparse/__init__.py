@@ -10,11 +10,13 @@ Names are loaded on first use so that `import noticeparse` (and the CLI's
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import ExtractResult, batch, extract, parse, parse_data, schema
-    from .bulk import BatchResult
+    from .batch import BatchResult
     from .errors import (
         CorruptFile,
         DecodeError,
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "api": ("ExtractResult", "batch", "extract", "parse", "parse_data", "schema"),
-    "bulk": ("BatchResult",),
+    "batch": ("BatchResult",),
     "errors": (
         "CorruptFile", "DecodeError", "EncryptedFile", "InputError", "LimitExceeded",
         "NoTextLayer", "NoticeparseError", "OutputError", "RulesError", "UnmappedFont", "UnsupportedFormat",
@@ -83,3 +85,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package object: `extract` and `batch` name both a stage/package and an API function.
+    Importing the submodule would bind the name to it; the public name stays the function."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("extract", "batch") and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

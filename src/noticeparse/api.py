@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .errors import InputError, LimitExceeded, display_path
+from .errors import InputError
 
 if TYPE_CHECKING:
-    from .bulk import BatchResult
+    from .batch import BatchResult
 from .export import ExportOptions, write_notices
-from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, Limits, extract_blocks
-from .models import Notice, Source
-from .normalize import normalize_notice
-from .records import tree_to_notice
-from .rules import Rules, load_rules
-from .structure import blocks_to_tree
+from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED
+from .models import Notice
+from .pipeline import RulesArg, as_paths, read_file, resolve_rules
+from .pipeline import parse_data as _parse_data
 
 __all__ = ["ExtractResult", "batch", "extract", "parse", "parse_data", "schema"]
 
-RulesArg = Rules | Iterable[str | Path] | None
-
-
-def _rules(rules: RulesArg) -> Rules:
-    if isinstance(rules, Rules):
-        return rules
-    return load_rules(rules or ())
-
-
-def _read(path: Path, max_bytes: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LimitExceeded(path, f"file is {size} bytes, over the {max_bytes}-byte limit")
-        return path.read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(path, "is a directory, not a file") from exc
-    except FileNotFoundError as exc:
-        raise InputError(path, "no such file") from exc
-    except PermissionError as exc:
-        raise InputError(path, "permission denied") from exc
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror or exc})") from exc
+Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
 
 
 def parse(
@@ -61,12 +37,13 @@ def parse(
 
     With `keywords`, each activity gets its top words (jieba). A file over
     `max_bytes`, or a .docx inflating past `max_unzipped`, is refused
-    (LimitExceeded). Raises an InputError subclass when the file cannot be read
-    as a notice, RulesError when a rules file is malformed.
+    (LimitExceeded); a folder, pipe or device is an InputError. Raises an
+    InputError subclass when the file cannot be read as a notice, RulesError
+    when a rules file is malformed. `rules` is a Rules, one rules file, or several.
     """
     path = Path(path)
-    return parse_data(
-        path, _read(path, max_bytes), rules=_rules(rules), keywords=keywords, max_unzipped=max_unzipped
+    return _parse_data(
+        path, read_file(path, max_bytes), rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped
     )
 
 
@@ -79,24 +56,7 @@ def parse_data(
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
 ) -> Notice:
     """Parse the bytes of a file (a zip member, an upload) named `path`; as `parse`."""
-    path = Path(path)
-    active = _rules(rules)
-    extraction = extract_blocks(path, data, active, Limits(max_bytes=len(data), max_unzipped=max_unzipped))
-    source = Source(
-        path=display_path(path),
-        format=extraction.format,
-        sha256=hashlib.sha256(data).hexdigest(),
-        pages=extraction.pages,
-        encoding=extraction.encoding,
-    )
-    tree = blocks_to_tree(extraction.blocks, active)
-    notice = tree_to_notice(tree, source, active, extraction.warnings, extraction.page_meta)
-    notice = normalize_notice(notice, active)
-    if keywords:
-        from .normalize.keywords import add_keywords
-
-        notice = add_keywords(notice, active)
-    return notice
+    return _parse_data(path, data, rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped)
 
 
 @dataclass
@@ -110,7 +70,7 @@ class ExtractResult:
 
 
 def extract(
-    paths: Sequence[str | Path],
+    paths: Paths,
     *,
     format: str = "json",
     output: str | Path | None = None,
@@ -131,8 +91,9 @@ def extract(
     the output holds every file that parsed. Raises RulesError for a bad rules
     file and OutputError when `output` cannot be written.
     """
-    active = _rules(rules)
+    active = resolve_rules(rules)
     result = ExtractResult()
+    paths = as_paths(paths)
     for path in paths:
         try:
             notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped)
@@ -148,19 +109,21 @@ def extract(
 
 
 def batch(
-    inputs: Sequence[str | Path],
+    inputs: Paths,
     output: str | Path,
     *,
     formats: Sequence[str] = ("jsonl", "csv"),
     jobs: int | None = None,
     resume: bool = False,
-    rules: Sequence[str | Path] = (),
+    rules: str | PathLike[str] | Sequence[str | PathLike[str]] = (),
     keywords: bool = False,
     labels: Literal["zh", "en"] | None = None,
     timeout: int = 120,
     progress: bool | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -168,15 +131,19 @@ def batch(
     plus notices.json / activities.xlsx / activities.parquet / activities.ics for
     those `formats`. `jobs` worker processes (default: one per CPU); `resume`
     continues a batch folder, skipping documents already done (by content hash);
-    `timeout` limits the seconds per file. Raises RulesError for a bad rules
-    file and OutputError when the folder cannot be used; a file that fails is
-    recorded in errors.jsonl and counted, never raised.
+    `timeout` limits the seconds per file (its worker is killed past it);
+    `include`/`exclude` are file-name globs for folder walks. A single path
+    (str or PathLike) is one input. Raises RulesError for a bad rules file,
+    InputError for an input path that does not exist, OutputError when the
+    folder cannot be used (WriteFailed when it stops taking writes); a file
+    that fails is recorded in errors.jsonl and counted, never raised.
     """
-    from .bulk import run_batch
+    from .batch import run_batch
 
     return run_batch(
-        inputs, output, formats=formats, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
-        labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes, max_unzipped=max_unzipped,
+        as_paths(inputs), output, formats=formats, jobs=jobs, resume=resume, rules=as_paths(rules),
+        keywords=keywords, labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,
+        max_unzipped=max_unzipped, include=include, exclude=exclude,
     )
 
 

@@ -8,15 +8,24 @@ from pathlib import Path
 import click
 
 from ._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
-from .errors import NoticeparseError, OutputError, RulesError
+from .errors import InputError, NoticeparseError, OutputError, RulesError
 from .export import BINARY_FORMATS, FORMATS
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "cli"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "cli"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # one or more files could not be parsed, or the output cannot be written
 EXIT_USAGE = 2  # bad command line or malformed rules file
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+EXIT_TERMINATED = 143  # SIGTERM, as shells report it
+
+
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that a batch closes its folder and says one line."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 rules_option = click.option(
     "--rules",
@@ -116,35 +125,53 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
               help="Seconds one file may take (0 = no limit).")
 @click.option("--labels", type=click.Choice(["zh", "en"]), default=None, help="Column headers of tabular outputs.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
+@click.option("--include", multiple=True, metavar="GLOB", help="In folders, take only files matching (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, leave out files matching (repeatable).")
 @keywords_option
 @_limits
 @rules_option
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
-          timeout: int, labels: str | None, progress: bool | None, keywords: bool, max_bytes: int,
-          max_unzipped: int, rules: tuple[Path, ...]) -> None:
+          timeout: int, labels: str | None, progress: bool | None, include: tuple[str, ...],
+          exclude: tuple[str, ...], keywords: bool, max_bytes: int, max_unzipped: int,
+          rules: tuple[Path, ...]) -> None:
     """Parse many files into a folder, in parallel and resumably.
 
-    INPUTS are files, folders (recursive), globs and .zip archives.
+    INPUTS are files, folders (recursive: supported files only, the output
+    folder left out), globs and .zip archives.
 
     Exit status: 0 every document parsed; 1 some failed (listed in
-    errors.jsonl); 2 usage error, malformed rules file, or an output folder
-    that holds an earlier batch without --resume.
+    errors.jsonl), or the folder stopped taking writes (a full disk); 2 usage
+    error, an input that does not exist, a malformed rules file, an output
+    folder that holds an earlier batch without --resume or that another batch
+    is writing to; 130 Ctrl-C; 143 SIGTERM.
     """
+    import signal
+
     from . import api
+    from .batch import WriteFailed
 
     wanted = tuple(dict.fromkeys(("jsonl", "csv", *formats)))
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         result = api.batch(
             list(inputs), output, formats=wanted, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
             labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,  # type: ignore[arg-type]
-            max_unzipped=max_unzipped,
+            max_unzipped=max_unzipped, include=include, exclude=exclude,
         )
-    except (RulesError, OutputError) as exc:
+    except WriteFailed as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    except (RulesError, OutputError, InputError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         click.echo(f"Interrupted: what finished is kept in {output}; run again with --resume to go on.", err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except Terminated:
+        click.echo(f"Terminated: what finished is kept in {output}; run again with --resume to go on.", err=True)
+        raise SystemExit(EXIT_TERMINATED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for note in result.notes:
         click.echo(note, err=True)
     click.echo(result.summary(), err=True)

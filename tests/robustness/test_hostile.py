@@ -29,7 +29,8 @@ def run(*args: str):
 
 def assert_one_line_error(result, path: Path | str, cause: str) -> None:
     assert result.exit_code == EXIT_FAILED, result.stderr
-    assert "Traceback" not in result.stderr and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"Error: {path}: "), result.stderr
     assert cause in result.stderr, result.stderr
@@ -193,10 +194,14 @@ def test_unreadable_and_missing_files(tmp_path: Path, monkeypatch: pytest.Monkey
     locked = tmp_path / "locked.txt"
     locked.write_text("一、活动时间：9月", encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = Path.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # as root, chmod 000 would still read
+    def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)  # as root, chmod 000 would still read
     assert_one_line_error(run("extract", str(locked)), locked, "permission denied")
 
 

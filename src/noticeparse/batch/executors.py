@@ -1,0 +1,179 @@
+"""Where a batch's jobs run: in this process, or in a pool of worker processes that this module
+watches — a worker that dies (the OOM killer's SIGKILL) or overruns the per-file time limit is
+killed and replaced, and its file is recorded as failed; the batch goes on.
+
+An executor yields (position, Outcome) as jobs finish, in any order; the caller writes them in
+input order. It starts a job only while it is fewer than `window` places ahead of the oldest
+unfinished one, so results waiting to be written stay bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from .work import Job, Outcome, WorkState, parse_job
+
+__all__ = ["Executor", "InlineExecutor", "LocalPool"]
+
+# How far ahead of the oldest unfinished job new jobs may start, per worker.
+WINDOW_PER_WORKER = 64
+
+
+class Executor(Protocol):
+    """Runs jobs and yields (position, outcome) as each finishes."""
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome]]: ...
+
+
+class InlineExecutor:
+    """Jobs parsed in this process, one after the other (one file without a time limit)."""
+
+    def __init__(self, state: WorkState) -> None:
+        self.state = state
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome]]:
+        for k, job in enumerate(jobs):
+            yield k, parse_job(job, self.state)
+
+
+def _serve(conn: Any, state: WorkState) -> None:
+    """A worker's loop: receive (position, job), send back (position, outcome)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        while True:
+            message = conn.recv()
+            if message is None:
+                return
+            k, job = message
+            conn.send((k, parse_job(job, state)))
+    except (EOFError, OSError):
+        pass  # the parent is gone: leave quietly, without a traceback
+    finally:
+        os._exit(0)
+
+
+def _died(name: str, key: str, exitcode: int | None) -> Outcome:
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by signal {-exitcode} ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+    else:
+        how = f"exited with status {exitcode}"
+    return Outcome(name, key, None, "failed", error_class="WorkerDied", message=f"{name}: worker died ({how})")
+
+
+class _Worker:
+    def __init__(self, context: Any, state: WorkState) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, state), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[int, Job] | None = None
+        self.started = 0.0
+
+    def give(self, k: int, job: Job) -> None:
+        self.job, self.started = (k, job), time.monotonic()
+        self.conn.send((k, job))
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(1)
+        self.kill()
+
+
+class LocalPool:
+    """Worker processes on this machine (fork on Linux, so the pipeline is imported once)."""
+
+    def __init__(self, workers: int, state: WorkState, timeout: float = 0) -> None:
+        self.workers = max(1, workers)
+        self.state = state
+        self.timeout = timeout
+
+    def _context(self) -> Any:
+        import multiprocessing
+
+        fork = sys.platform.startswith("linux")
+        if fork:
+            # Import the pipeline once here; forked workers then share it instead of importing it each.
+            from .. import pipeline  # noqa: F401
+            from ..export import csv_format  # noqa: F401
+            from ..extract import html, txt  # noqa: F401
+
+            self.state.rules()
+        return multiprocessing.get_context("fork" if fork else "spawn")
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome]]:
+        from multiprocessing.connection import wait
+
+        context = self._context()
+        pool = [_Worker(context, self.state) for _ in range(min(self.workers, len(jobs)) or 1)]
+        window = WINDOW_PER_WORKER * self.workers
+        unfinished: set[int] = set()
+        following = 0
+        try:
+            while following < len(jobs) or unfinished:
+                for worker in pool:
+                    oldest = min(unfinished, default=following)
+                    if worker.job is None and following < len(jobs) and following < oldest + window:
+                        unfinished.add(following)
+                        worker.give(following, jobs[following])
+                        following += 1
+                busy = [w for w in pool if w.job is not None]
+                waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                wait(waits, timeout=self._next_deadline(busy))
+                for index, worker in enumerate(pool):
+                    done = self._collect(worker)
+                    if done is None:
+                        continue
+                    outcome, replace = done
+                    k = worker.job[0] if worker.job else -1
+                    worker.job = None
+                    if replace:
+                        worker.kill()
+                        pool[index] = _Worker(context, self.state)
+                    unfinished.discard(k)
+                    yield k, outcome
+        finally:
+            for worker in pool:
+                worker.stop()
+
+    def _next_deadline(self, busy: list[_Worker]) -> float | None:
+        if not self.timeout or not busy:
+            return None
+        now = time.monotonic()
+        return max(0.0, min(w.started + self.timeout - now for w in busy))
+
+    def _collect(self, worker: _Worker) -> tuple[Outcome, bool] | None:
+        """(outcome, whether the worker must be replaced) when its job is over, else None."""
+        if worker.job is None:
+            return None
+        _, job = worker.job
+        try:
+            if worker.conn.poll():
+                _, outcome = worker.conn.recv()
+                return outcome, False
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive():
+            worker.process.join()
+            return _died(job.name, job.key, worker.process.exitcode), True
+        if self.timeout and time.monotonic() - worker.started > self.timeout:
+            message = f"{job.name}: took over {self.timeout:g} s (the per-file time limit)"
+            return Outcome(job.name, job.key, None, "failed", error_class="LimitExceeded", message=message), True
+        return None
