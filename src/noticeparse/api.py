@@ -80,6 +80,7 @@ def extract(
     keywords: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+    escape_formulas: bool = True,
 ) -> ExtractResult:
     """Parse every file and write the results as `format` to `output` (default: stdout).
 
@@ -100,7 +101,8 @@ def extract(
             result.notices.append(notice)
         except InputError as exc:
             result.errors.append(exc)
-    options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active)
+    options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active,
+                            escape_formulas=escape_formulas)
     if result.notices or not result.errors:
         note = write_notices(result.notices, format, Path(output) if output else None, options=options)
         if note:
@@ -124,6 +126,7 @@ def batch(
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    escape_formulas: bool = True,
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -143,7 +146,7 @@ def batch(
     return run_batch(
         as_paths(inputs), output, formats=formats, jobs=jobs, resume=resume, rules=as_paths(rules),
         keywords=keywords, labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,
-        max_unzipped=max_unzipped, include=include, exclude=exclude,
+        max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
     )
 
 

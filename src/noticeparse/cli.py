@@ -48,6 +48,11 @@ def _limits(command):  # type: ignore[no-untyped-def]
     )(command)
 
 
+escape_option = click.option(
+    "--escape-formulas/--no-escape-formulas", default=True, show_default=True,
+    help="CSV/XLSX: write cells starting with = + - @ as text, never as live spreadsheet formulas.",
+)
+
 keywords_option = click.option(
     "--keywords", is_flag=True, help="Give each activity its top 5 keywords (jieba TF-IDF; slower to start)."
 )
@@ -74,11 +79,13 @@ def cli() -> None:
     "--labels", type=click.Choice(["zh", "en"]), default=None,
     help="Column headers of csv/xlsx/parquet in Chinese or English [default: csv, parquet en; xlsx zh].",
 )
+@escape_option
 @keywords_option
 @_limits
 @rules_option
 def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, labels: str | None,
-            keywords: bool, max_bytes: int, max_unzipped: int, rules: tuple[Path, ...]) -> None:
+            escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
+            rules: tuple[Path, ...]) -> None:
     """Parse FILES and print their records.
 
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
@@ -91,7 +98,7 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     try:
         result = api.extract(
             list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels, keywords=keywords,
-            max_bytes=max_bytes, max_unzipped=max_unzipped,
+            max_bytes=max_bytes, max_unzipped=max_unzipped, escape_formulas=escape_formulas,
         )
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -127,12 +134,13 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, take only files matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, leave out files matching (repeatable).")
+@escape_option
 @keywords_option
 @_limits
 @rules_option
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
           timeout: int, labels: str | None, progress: bool | None, include: tuple[str, ...],
-          exclude: tuple[str, ...], keywords: bool, max_bytes: int, max_unzipped: int,
+          exclude: tuple[str, ...], escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
           rules: tuple[Path, ...]) -> None:
     """Parse many files into a folder, in parallel and resumably.
 
@@ -156,7 +164,7 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
         result = api.batch(
             list(inputs), output, formats=wanted, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
             labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,  # type: ignore[arg-type]
-            max_unzipped=max_unzipped, include=include, exclude=exclude,
+            max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
         )
     except WriteFailed as exc:
         click.echo(f"Error: {exc}", err=True)

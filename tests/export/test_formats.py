@@ -155,3 +155,56 @@ def test_binary_format_to_a_terminal_is_a_usage_error(monkeypatch: pytest.Monkey
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     with pytest.raises(OutputError, match="binary format"):
         write_notices([], "xlsx", None, options=ExportOptions(rules=default_rules()))
+
+
+def _hostile_notice() -> noticeparse.Notice:
+    doc = noticeparse.parse(SEED)
+    first = doc.activities[1]
+    first.title = "=cmd|'/C notepad'!A1"
+    first.description = "@SUM(1+1)\x07 bell"
+    first.location = "-2+3"
+    doc.notice.title = "标题\x01带控制符\rEND:VEVENT\r\nBEGIN:VEVENT"
+    return doc
+
+
+def test_csv_cells_that_would_be_formulas_are_neutralised(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    write_notices([_hostile_notice()], "csv", out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        row = list(csv.DictReader(fh))[1]
+    assert row["title"] == "'=cmd|'/C notepad'!A1" and row["location"] == "'-2+3"
+    assert row["description"].startswith("'@SUM")
+    write_notices([_hostile_notice()], "csv", out, options=ExportOptions(escape_formulas=False))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.DictReader(fh))[1]["title"] == "=cmd|'/C notepad'!A1"
+
+
+def test_xlsx_holds_no_live_formula_and_no_illegal_character(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "x.xlsx"
+    write_notices([_hostile_notice()], "xlsx", out)
+    sheet = load_workbook(out).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any(c.value == "=cmd|'/C notepad'!A1" and c.data_type == "s" for c in cells)
+    assert not any("\x01" in str(c.value) or "\x07" in str(c.value) for c in cells)
+
+
+def test_cli_no_escape_formulas(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--format", "csv", "--no-escape-formulas"])
+    assert result.exit_code == 0
+
+
+def test_ics_text_values_cannot_start_a_line_of_their_own(tmp_path: Path) -> None:
+    out = tmp_path / "x.ics"
+    write_notices([_hostile_notice()], "ics", out)
+    text = out.read_bytes().decode("utf-8")
+    physical = text.replace("\r\n ", "").split("\r\n")  # unfold
+    assert physical.count("BEGIN:VEVENT") == physical.count("END:VEVENT")
+    assert "\r" not in text.replace("\r\n", "") and "\x01" not in text
+    assert not any(line.startswith(("END:VEVENT\\", "BEGIN:VEVENT\\")) for line in physical)
+    import icalendar
+
+    events = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+    assert len(events) == sum(1 for a in _hostile_notice().activities if a.time and a.time.start)

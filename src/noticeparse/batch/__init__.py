@@ -80,7 +80,9 @@ def _plan(jobs: list[Job], journal: Journal, max_bytes: int) -> tuple[list[Job],
     return todo, changed, done
 
 
-def _write_finals(folder: Path, formats: Sequence[str], labels: str | None, rules: Any) -> list[str]:
+def _write_finals(
+    folder: Path, formats: Sequence[str], labels: str | None, rules: Any, escape_formulas: bool = True
+) -> list[str]:
     """json/xlsx/parquet/ics cannot be appended to: write them from notices.jsonl at the end.
     One exporter failing never stops the others; its failure is a note."""
     wanted = [f for f in formats if f in FINAL_FILES]
@@ -94,7 +96,8 @@ def _write_finals(folder: Path, formats: Sequence[str], labels: str | None, rule
         notices = [Notice.model_validate_json(line) for line in fh if line.strip()]
     notes = []
     for fmt in wanted:
-        options = ExportOptions(many=True, labels=labels, rules=rules)  # type: ignore[arg-type]
+        options = ExportOptions(many=True, labels=labels, rules=rules,  # type: ignore[arg-type]
+                                escape_formulas=escape_formulas)
         try:
             note = write_notices(notices, fmt, folder / FINAL_FILES[fmt], options=options)
         except NoticeparseError as exc:
@@ -120,6 +123,7 @@ def run_batch(
     progress: bool | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    escape_formulas: bool = True,
 ) -> BatchResult:
     """Parse every input into `output_dir`; see journal.py for the files and guarantees."""
     from ..export import FORMATS
@@ -147,7 +151,8 @@ def run_batch(
                 outcome = Outcome(str(error.path), key, None, "failed", error_class=type(error).__name__,
                                   message=str(error))
                 journal.add(outcome, None)
-        state = WorkState(tuple(str(r) for r in rules), frozenset(journal.shas), keywords, max_bytes, max_unzipped)
+        state = WorkState(tuple(str(r) for r in rules), frozenset(journal.shas), keywords, max_bytes, max_unzipped,
+                          escape_formulas)
         workers = max(1, jobs or os.cpu_count() or 1)
         if len(todo) <= 1 and not timeout:
             executor: InlineExecutor | LocalPool = InlineExecutor(state)
@@ -158,7 +163,7 @@ def run_batch(
     finally:
         journal.close()
     result = journal.result
-    result.notes.extend(_write_finals(folder, formats, labels, active))
+    result.notes.extend(_write_finals(folder, formats, labels, active, escape_formulas))
     return result
 
 

@@ -60,6 +60,7 @@ class WorkState:
     keywords: bool = False
     max_bytes: int = 0
     max_unzipped: int = 0
+    escape_formulas: bool = True
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def rules(self) -> Any:
@@ -118,7 +119,7 @@ def parse_job(job: Job, state: WorkState) -> Outcome:
         rules = state.rules()
         notice = parse_data(job.name, data, rules=rules, keywords=state.keywords, max_unzipped=state.max_unzipped)
         line = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False).encode("utf-8") + b"\n"
-        table = [[row[c] for c in COLUMNS] for row in rows([notice], rules.export.list_joiner)]
+        table = [[row[c] for c in COLUMNS] for row in rows([notice], rules.export.list_joiner, state.escape_formulas)]
         return Outcome(job.name, job.key, sha, "ok", notice=line, rows=csv_bytes(table),
                        records=len(notice.activities))
     except InputError as exc:

@@ -38,6 +38,8 @@ class ExportOptions:
     # Header language of tabular formats; None = the format's default (CSV en, XLSX zh).
     labels: Literal["zh", "en"] | None = None
     rules: Rules | None = None
+    # CSV/XLSX: a cell starting with = + - @ is written as text, never as a live formula.
+    escape_formulas: bool = True
 
     def active_rules(self) -> Rules:
         """The rules to name columns with: the ones given, else the shipped ones."""

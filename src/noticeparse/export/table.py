@@ -14,7 +14,18 @@ from typing import Any, Literal
 from ..models import Activity, Notice
 from ..rules import Rules
 
-__all__ = ["ACTIVITY_COLUMNS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "notice_rows"]
+__all__ = [
+    "ACTIVITY_COLUMNS", "FORMULA_STARTS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "neutralise",
+    "notice_rows",
+]
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula, made plain text with a leading `'`."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 Labels = Literal["zh", "en"]
 

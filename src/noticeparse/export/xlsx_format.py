@@ -7,7 +7,10 @@ lists joined by 、 and the fields mapping as JSON.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -26,6 +29,10 @@ DEFAULT_LABELS = "zh"
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
+# The workbook's date when no notice has an issue date (zip dates start in 1980).
+EPOCH = dt.date(1980, 1, 1)
+CORE_PROPERTIES = "docProps/core.xml"
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _display_width(text: str) -> int:
@@ -33,15 +40,19 @@ def _display_width(text: str) -> int:
 
 
 def _cell(value: Any, joiner: str) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, list):
-        return joiner.join(str(v) for v in value) or None
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False) if value else None
+        value = joiner.join(str(v) for v in value) or None
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False) if value else None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a workbook cannot hold
     return value
 
 
 def _sheet(book: Any, title: str, columns: Sequence[str], names: list[str], rows: list[dict[str, Any]],
-           joiner: str) -> None:
+           joiner: str, escape_formulas: bool) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
@@ -50,6 +61,10 @@ def _sheet(book: Any, title: str, columns: Sequence[str], names: list[str], rows
     for row in rows:
         values = [_cell(row[c], joiner) for c in columns]
         sheet.append(values)
+        if escape_formulas:
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"  # text that starts with =: a string cell, never a live formula
         for k, value in enumerate(values):
             if value is not None:
                 longest = max((_display_width(line) for line in str(value).splitlines()), default=0)
@@ -74,8 +89,36 @@ def write(notices: Sequence[Notice], stream: IO[bytes], *, options: ExportOption
     book = Workbook()
     book.remove(book.active)
     _sheet(book, rules.export.activities_sheet, ACTIVITY_COLUMNS, headers(ACTIVITY_COLUMNS, labels, rules),
-           activity_rows(notices), joiner)
+           activity_rows(notices), joiner, options.escape_formulas)
     _sheet(book, rules.export.notices_sheet, NOTICE_COLUMNS, headers(NOTICE_COLUMNS, labels, rules),
-           notice_rows(notices), joiner)
-    book.save(stream)
+           notice_rows(notices), joiner, options.escape_formulas)
+    # Timestamps from the input, not the clock: two runs over the same inputs write the same bytes.
+    stamp = _stamp(notices)
+    book.properties.created = book.properties.modified = stamp
+    _save(book, stream, stamp)
     return None
+
+
+def _stamp(notices: Sequence[Notice]) -> dt.datetime:
+    dates = [n.notice.issue_date for n in notices if n.notice.issue_date]
+    newest = max(dates, default=EPOCH)
+    return dt.datetime(newest.year, newest.month, newest.day)
+
+
+def _save(book: Any, stream: IO[bytes], stamp: dt.datetime) -> None:
+    """openpyxl's save, with every zip entry dated `stamp` instead of now."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(
+        stream, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info)
+            if info.filename == CORE_PROPERTIES:
+                # openpyxl stamps `modified` with the clock while saving.
+                data = _MODIFIED.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            dst.writestr(entry, data)
