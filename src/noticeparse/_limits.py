@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_UNZIPPED", "DEFAULT_TIMEOUT", "Limits"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED", "DEFAULT_TIMEOUT", "Limits"]
 
 # No notice is this big; a bigger file is refused before it is read (--max-bytes).
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -12,6 +12,9 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_UNZIPPED = 512 * 1024 * 1024
 # Seconds one file may take in a batch (--timeout).
 DEFAULT_TIMEOUT = 120
+# Cells all the tables of one document may expand to once merged cells are repeated: a few
+# bytes of rowspan/colspan must not cost gigabytes.
+DEFAULT_MAX_TABLE_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,4 @@ class Limits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_unzipped: int = DEFAULT_MAX_UNZIPPED
+    max_table_cells: int = DEFAULT_MAX_TABLE_CELLS

@@ -34,6 +34,7 @@ WarningCode = Literal[
     "scanned_pdf_no_text",
     "no_text",
     "unmapped_font",
+    "pdf_tables_skipped",
 ]
 
 

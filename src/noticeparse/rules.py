@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import tomllib
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import RulesError
 
@@ -48,6 +49,18 @@ LinePattern = Annotated[re.Pattern[str], BeforeValidator(_compile_line)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _groups(model: BaseModel, needs: dict[str, tuple[str, ...]]) -> None:
+    """Every pattern the code reads groups from must define them: checked when the rules load,
+    not when a document first hits the pattern."""
+    for key, names in needs.items():
+        pattern = getattr(model, key)
+        patterns = pattern if isinstance(pattern, list) else [pattern]
+        for p in patterns:
+            missing = [n for n in names if n not in p.groupindex]
+            if missing:
+                raise ValueError(f"{key}: the pattern needs the named group(s) {', '.join(missing)}")
 
 
 class TextRules(_Model):
@@ -169,6 +182,12 @@ class MonthPart(_Model):
 
 
 class TimeTokens(_Model):
+    @model_validator(mode="after")
+    def _named_groups(self) -> TimeTokens:
+        _groups(self, {"year": ("n",), "bare_year": ("n",), "month": ("n",), "day": ("n",), "number": ("n",),
+                       "numeric_date": ("y", "m", "d"), "dotted": ("m", "d")})
+        return self
+
     today: Pattern
     until: Pattern
     next_year: Pattern
@@ -194,6 +213,11 @@ class TimeSpan(_Model):
     pattern: Pattern
     school_year: Pattern
     second_half_from_month: int = Field(ge=1, le=12)
+
+    @model_validator(mode="after")
+    def _named_groups(self) -> TimeSpan:
+        _groups(self, {"pattern": ("first", "second"), "school_year": ("first",)})
+        return self
 
 
 class TimeRules(_Model):
@@ -234,6 +258,21 @@ class MetadataRules(_Model):
     attachment_item: Pattern
     cc: Pattern
 
+    @model_validator(mode="after")
+    def _named_groups(self) -> MetadataRules:
+        _groups(self, {"date": ("year", "month", "day"), "body_year": ("year",),
+                       "doc_number": ("prefix", "year", "num"), "decree_number": ("num",),
+                       "attachment": ("rest",), "cc": ("rest",)})
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(self.doc_number_format) if f is not None]
+            self.doc_number_format.format(prefix="", year="", num="")
+        except (ValueError, KeyError, IndexError) as exc:
+            raise ValueError(f"doc_number_format: {exc} (use {{prefix}}, {{year}} and {{num}})") from None
+        unknown = [f for f in fields if f not in ("prefix", "year", "num")]
+        if unknown:
+            raise ValueError(f"doc_number_format: unknown field {{{unknown[0]}}} (use {{prefix}}, {{year}}, {{num}})")
+        return self
+
 
 class AssignmentRules(_Model):
     lead: list[str]
@@ -266,6 +305,11 @@ class TableRules(_Model):
     index_columns: list[str]
     max_header_row: int = Field(ge=1)
     row_number: LinePattern
+
+    @model_validator(mode="after")
+    def _named_groups(self) -> TableRules:
+        _groups(self, {"row_number": ("num",)})
+        return self
 
 
 class NumberingRules(_Model):
@@ -317,6 +361,7 @@ class HtmlRules(_Model):
     chrome_classes: list[str]
     chrome_tags: list[str]
     meta_labels: dict[str, Literal["title", "issuer", "doc_number", "issue_date"]]
+    text_encodings: list[str]
     published_labels: list[str]
     published_date: Pattern
     headline: HeadlineRules
@@ -399,6 +444,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise RulesError(path, f"cannot read rules file ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(path, f"not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(path, f"not UTF-8 text (byte {exc.start}); save the rules file as UTF-8") from exc
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

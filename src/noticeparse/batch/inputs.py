@@ -55,6 +55,14 @@ def _is_archive(path: Path) -> bool:
         return False
 
 
+def _regular(path: Path) -> bool:
+    """A regular file (opening a FIFO to sniff it would block)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # let reading it report the cause
+
+
 def _canonical(path: Path) -> str:
     return os.path.realpath(path)
 
@@ -112,7 +120,11 @@ def find_jobs(
                     continue
                 for name in sorted(files):
                     file = Path(root) / name
-                    if is_supported(file) and not _excluded(file, skip, include, exclude):
+                    if _excluded(file, skip, include, exclude):
+                        continue
+                    if not _regular(file):
+                        yield InputError(file, "not a regular file (a pipe, device or socket)")
+                    elif is_supported(file):
                         yield from _file_jobs(file)
         elif path.is_file() or (path.exists() and not path.is_symlink()):
             yield from _file_jobs(path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LimitExceeded
+from ..errors import CorruptFile, EncryptedFile, InputError, LimitExceeded, UnsupportedFormat
 from ..pipeline import parse_data, read_file
 
 __all__ = ["MAX_ZIP_RATIO", "Job", "Outcome", "WorkState", "csv_bytes", "parse_job", "read_job"]
@@ -84,12 +84,12 @@ def read_job(job: Job, max_bytes: int) -> bytes:
                 raise LimitExceeded(job.name, f"inflates {info.file_size // info.compress_size}-fold: a zip bomb?")
             with archive.open(info) as fh:
                 data = fh.read(max_bytes + 1)  # a lying size header stops here too
-    except zipfile.BadZipFile as exc:
-        raise InputError(job.name, f"damaged zip member ({exc})") from exc
-    except NotImplementedError as exc:
-        raise InputError(job.name, f"unsupported zip member ({exc})") from exc
+    except zipfile.BadZipFile as exc:  # a bad CRC-32, a truncated member
+        raise CorruptFile(job.name, f"damaged zip member ({exc})") from exc
+    except NotImplementedError as exc:  # a compression method zipfile cannot inflate
+        raise UnsupportedFormat(job.name, f"zip member packed with an unsupported method ({exc})") from exc
     except RuntimeError as exc:  # zipfile's word for an encrypted member
-        raise InputError(job.name, f"encrypted zip member ({exc})") from exc
+        raise EncryptedFile(job.name, f"encrypted zip member ({exc})") from exc
     except (OSError, IndexError) as exc:
         raise InputError(job.name, f"cannot read the zip member ({exc})") from exc
     if len(data) > max_bytes:

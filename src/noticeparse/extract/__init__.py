@@ -11,9 +11,10 @@ from pathlib import Path
 
 from .._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, Limits
 from .._width import fold_width
-from ..errors import CorruptFile, UnsupportedFormat
+from ..errors import CorruptFile, LimitExceeded, UnsupportedFormat
 from ..models import Block, Extraction
 from ..rules import Rules
+from .tables import GridTooLarge, cell_budget
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "DEFAULT_MAX_UNZIPPED", "SUFFIXES", "Limits", "detect_format", "drop_chrome",
@@ -102,7 +103,11 @@ def extract_blocks(path: Path, data: bytes, rules: Rules, limits: Limits | None 
     fmt = detect_format(path, data)
     module = importlib.import_module(f"{__name__}.{fmt}")
     try:
-        extraction: Extraction = module.extract(path, data, rules, limits or Limits())
+        limits = limits or Limits()
+        with cell_budget(limits.max_table_cells):
+            extraction: Extraction = module.extract(path, data, rules, limits)
     except RecursionError as exc:
         raise CorruptFile(path, "nested too deeply to read") from exc
+    except GridTooLarge as exc:
+        raise LimitExceeded(path, str(exc)) from exc
     return extraction.model_copy(update={"blocks": number_blocks(extraction.blocks)})

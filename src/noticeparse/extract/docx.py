@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from .._width import plain_spaces
-from ..errors import CorruptFile, EncryptedFile, LimitExceeded
+from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnsupportedFormat
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
 from . import DEFAULT_MAX_UNZIPPED, Limits
-from .numbering import Numberer, W
+from .numbering import MAX_LEVELS, Numberer, W, ooxml_int
 from .tables import Cell, cell_text, expand_spans, is_data_grid, table_text
 
 __all__ = ["extract", "open_package"]
@@ -36,7 +36,9 @@ _SKIP = {f"{W}{t}" for t in ("del", "moveFrom", "instrText", "delText", "pPr", "
 }
 _TXBX = f"{W}txbxContent"
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
-_HEADING_NUMBER = re.compile(r"(\d)$")
+_HEADING_NUMBER = re.compile(r"([0-9])$")
+# A table is at most this many grid columns wide (Word's own limit is 63).
+MAX_GRID_COLUMNS = 64
 
 
 def open_package(path: Path, data: bytes, max_unzipped: int = DEFAULT_MAX_UNZIPPED) -> Any:
@@ -53,6 +55,9 @@ def open_package(path: Path, data: bytes, max_unzipped: int = DEFAULT_MAX_UNZIPP
     except zipfile.BadZipFile as exc:
         raise CorruptFile(path, f"not a .docx (damaged zip: {exc})") from exc
     if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        if path.suffix.lower() != ".docx":
+            # A .zip (an archive of notices, or one inside an archive) is not a Word file.
+            raise UnsupportedFormat(path, "a zip archive, not a document: use noticeparse batch for .zip archives")
         raise CorruptFile(path, "not a .docx (zip without word/document.xml)")
     if total > max_unzipped:
         raise LimitExceeded(path, f"unzips to {total} bytes, over the {max_unzipped}-byte limit")
@@ -64,6 +69,8 @@ def open_package(path: Path, data: bytes, max_unzipped: int = DEFAULT_MAX_UNZIPP
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptFile(path, f"not a .docx ({exc or type(exc).__name__})") from exc
     except Exception as exc:  # lxml's XMLSyntaxError and python-docx's own, without importing lxml here
+        if "huge" in str(exc).lower():  # libxml2's own size limit on a text node or tree
+            raise LimitExceeded(path, f"an XML part is over libxml2's size limit ({exc})") from exc
         raise CorruptFile(path, f"damaged .docx ({type(exc).__name__}: {exc})") from exc
 
 
@@ -112,10 +119,10 @@ def _numpr(ppr: Any) -> tuple[str | None, int | None, int | None]:
         n = numpr.find(f"{W}numId")
         i = numpr.find(f"{W}ilvl")
         num_id = n.get(f"{W}val") if n is not None else None
-        ilvl = int(i.get(f"{W}val", "0")) if i is not None and i.get(f"{W}val", "").isdigit() else None
+        ilvl = ooxml_int(i.get(f"{W}val"), 0, 0, MAX_LEVELS - 1) if i is not None else None
     o = ppr.find(f"{W}outlineLvl")
-    if o is not None and o.get(f"{W}val", "").isdigit():
-        outline = int(o.get(f"{W}val"))
+    if o is not None:
+        outline = ooxml_int(o.get(f"{W}val"), 9, 0, 9)
     return num_id, ilvl, outline
 
 
@@ -296,7 +303,7 @@ def _int_attr(el: Any, tag: str, default: int) -> int:
         return default
     child = el.find(f"{W}{tag}")
     value = child.get(f"{W}val") if child is not None else None
-    return int(value) if value and value.isdigit() else default
+    return ooxml_int(value, default, 0, MAX_GRID_COLUMNS)
 
 
 def _table_rows(tbl: Any, cell_text: Any) -> list[list[Cell]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import html as html_lib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,26 +53,32 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _DOUBLE_ESCAPED = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 
-def _declared_charset(data: bytes) -> str | None:
+def _declared_charset(data: bytes, accepted: Sequence[str]) -> str | None:
+    """The charset the page declares, when it is a text encoding this reader accepts
+    (`undefined`, `rot13`, `zlib`, `unicode_escape`, `utf-7` and the like are ignored)."""
     m = _CHARSET.search(data[:_PRESCAN_BYTES])
     if not m:
         return None
     name = m.group(1).decode("ascii", "replace").lower()
     name = _SUPERSETS.get(name, name)
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        found = codecs.lookup(name).name
+    except (LookupError, ValueError):
         return None
+    return found if found in accepted else None
 
 
-def decode_page(path: Path, data: bytes) -> tuple[str, str, bool]:
+def decode_page(path: Path, data: bytes, rules: Rules | None = None) -> tuple[str, str, bool]:
     """The page's text, encoding and whether the encoding was guessed."""
-    declared = _declared_charset(data)
+    from ..rules import default_rules
+
+    accepted = (rules or default_rules()).html.text_encodings
+    declared = _declared_charset(data, accepted)
     has_bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if declared and not has_bom:
         try:
             return data.decode(declared), declared, False
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             pass  # a wrong declaration is common; detect instead
     return decode(path, data)
 
@@ -353,7 +359,7 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
     """Blocks of the page's document body, and the page's own metadata."""
     from . import drop_chrome
 
-    text, encoding, guessed = decode_page(path, data)
+    text, encoding, guessed = decode_page(path, data, rules)
     warnings = []
     if guessed:
         warnings.append(NoticeWarning(code="encoding_guessed", message=f"decoded as {encoding} by detection"))

@@ -12,12 +12,13 @@ level unless its lvlRestart says otherwise.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import NumberingRules, NumeralRules
 
-__all__ = ["Level", "Numberer", "format_number", "parse_numbering"]
+__all__ = ["Level", "Numberer", "format_number", "ooxml_int", "parse_numbering"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_LEVELS = 9
@@ -48,11 +49,23 @@ def _val(el: Any, tag: str) -> str | None:
     return None if child is None else child.get(f"{W}val")
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
+# Word's own bounds: a list counter runs to 32767, a level index to 8.
+MAX_COUNTER = 32767
+MAX_LETTERS = 26 * 30  # lowerLetter past zzz…(30 times): the number in digits
+
+_ASCII_INT = re.compile(r"-?[0-9]{1,9}")
+
+
+def ooxml_int(value: str | None, default: int, low: int = -MAX_COUNTER, high: int = MAX_COUNTER) -> int:
+    """An OOXML integer attribute, strictly: ASCII digits only (`str.isdigit` also takes ², which
+    `int` refuses), clamped to [low, high]; anything else is `default`."""
+    if value is None or not _ASCII_INT.fullmatch(value.strip()):
         return default
+    return min(max(int(value), low), high)
+
+
+def _int(value: str | None, default: int) -> int:
+    return ooxml_int(value, default)
 
 
 def _level(lvl: Any) -> Level:
@@ -110,7 +123,7 @@ def _chinese(n: int, digits: str, units: str, drop_leading_one: bool) -> str:
 
 
 def _letters(n: int, upper: bool) -> str:
-    if n <= 0:
+    if n <= 0 or n > MAX_LETTERS:
         return str(n)
     letter = chr(ord("a") + (n - 1) % 26)
     text = letter * ((n - 1) // 26 + 1)  # Word repeats: z, aa, bb

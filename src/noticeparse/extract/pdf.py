@@ -274,6 +274,49 @@ def _without_stray_rules(page: Any, table: Any) -> Any:
     return None
 
 
+# A ToUnicode CMap mapping more codes than this (one bfrange <000000> <FFFFFF> maps 16 million)
+# would cost pdfminer gigabytes and minutes to build: such a page is read without tables.
+DEFAULT_MAX_CMAP_CODES = 1 << 17
+DEFAULT_MAX_CMAP_BYTES = 1 << 20
+_BFRANGE = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]{1,8})>\s*[<\[]")
+
+
+def _absurd_cmap(page: Any) -> bool:
+    """Whether a font of the page carries a ToUnicode map too large to hand to pdfminer."""
+    from pdfminer.pdftypes import resolve1
+
+    fonts = resolve1((resolve1(page.page_obj.resources) or {}).get("Font")) or {}
+    for ref in fonts.values() if isinstance(fonts, dict) else ():
+        font = resolve1(ref)
+        stream = resolve1(font.get("ToUnicode")) if isinstance(font, dict) else None
+        if stream is None or not hasattr(stream, "get_data"):
+            continue
+        if len(getattr(stream, "rawdata", b"") or b"") > DEFAULT_MAX_CMAP_BYTES:
+            return True
+        data = stream.get_data()
+        if len(data) > DEFAULT_MAX_CMAP_BYTES:
+            return True
+        codes = sum(int(b, 16) - int(a, 16) + 1 for a, b in _BFRANGE.findall(data))
+        if codes > DEFAULT_MAX_CMAP_CODES:
+            return True
+    return False
+
+
+def _safe_tables(plumber: Any, textpage: Any, number: int, height: float, rules: Rules,
+                 reading: _Reading) -> list[_Table]:
+    """The page's tables, or none (the page noted) when pdfminer cannot read its fonts or objects:
+    the text itself comes from PDFium either way."""
+    try:
+        page = plumber.pages[number - 1]
+        if _absurd_cmap(page):
+            reading.tables_skipped.append(number)
+            return []
+        return _tables(plumber, textpage, number, height, rules)
+    except Exception:  # pdfminer's errors have no common base class: any failure skips the tables
+        reading.tables_skipped.append(number)
+        return []
+
+
 def _tables(plumber: Any, textpage: Any, number: int, height: float, rules: Rules) -> list[_Table]:
     """The ruled tables of a page: pdfplumber finds the grid, PDFium reads each cell's text (pdfminer
     decodes some CJK fonts differently from their ToUnicode map: 时间 came out as 为为)."""
@@ -482,6 +525,7 @@ class _Reading:
     chars: int = 0
     unreadable: int = 0
     font: str = ""
+    tables_skipped: list[int] = field(default_factory=list)
 
 
 def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
@@ -507,7 +551,7 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
                     import pdfplumber
 
                     plumber = pdfplumber.open(io.BytesIO(data))
-                tables = _tables(plumber, textpage, n + 1, height, rules)
+                tables = _safe_tables(plumber, textpage, n + 1, height, rules, reading)
                 cells = "".join(c for t in tables for row in t.grid for c in row)
                 reading.unreadable += len(_UNREADABLE.findall(cells))
                 if tables:
@@ -525,10 +569,14 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
 
 def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Blocks of a PDF with a text layer; NoTextLayer for a scan, UnmappedFont for unreadable fonts."""
+    import pypdfium2 as pdfium
+
     document = _open(path, data)
     try:
         count = len(document)
         reading = _read(document, data, rules)
+    except pdfium.PdfiumError as exc:  # a page-tree cycle, a page that cannot be loaded
+        raise CorruptFile(path, f"damaged PDF ({exc})") from exc
     finally:
         document.close()
     pages = reading.pages
@@ -546,6 +594,11 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
     if scanned:
         warnings.append(NoticeWarning(
             code="scanned_pdf_no_text", message=f"page(s) {', '.join(scanned)} are images without a text layer"
+        ))
+    if reading.tables_skipped:
+        pages_named = ", ".join(str(n) for n in reading.tables_skipped)
+        warnings.append(NoticeWarning(
+            code="pdf_tables_skipped", message=f"page(s) {pages_named}: tables not read (fonts pdfminer cannot map)"
         ))
     if reading.unreadable:
         warnings.append(NoticeWarning(

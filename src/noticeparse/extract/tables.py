@@ -7,11 +7,36 @@ grid in which a merged value repeats into every row and column it spans.
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .._limits import DEFAULT_MAX_TABLE_CELLS
 from ..models import Block
 
-__all__ = ["Cell", "cell_text", "expand_spans", "is_data_grid", "table_text"]
+__all__ = ["Cell", "GridTooLarge", "cell_budget", "cell_text", "expand_spans", "is_data_grid", "table_text"]
+
+# Cells the tables of the document being read may still expand to.
+_BUDGET: contextvars.ContextVar[list[int]] = contextvars.ContextVar("cell_budget")
+
+
+class GridTooLarge(ValueError):
+    """Raised when merged cells would expand the document's tables past the cell limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"tables expand to over {limit} cells (the table-cell limit)")
+
+
+@contextmanager
+def cell_budget(limit: int = DEFAULT_MAX_TABLE_CELLS) -> Iterator[None]:
+    """Bound the cells every `expand_spans` call inside may make together."""
+    token = _BUDGET.set([limit, limit])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 # Spans beyond this are treated as this: a broken rowspan="9999" must not make a huge grid.
 DEFAULT_MAX_SPAN = 500
@@ -30,6 +55,7 @@ def expand_spans(rows: list[list[Cell]], max_span: int = DEFAULT_MAX_SPAN) -> li
     """A rectangular grid of cell texts with every merged cell repeated into the slots it covers."""
     grid: list[list[str | None]] = []
     n_rows = len(rows)
+    budget = _BUDGET.get(None) or [DEFAULT_MAX_TABLE_CELLS, DEFAULT_MAX_TABLE_CELLS]
     for r, row in enumerate(rows):
         while len(grid) <= r:
             grid.append([])
@@ -40,6 +66,9 @@ def expand_spans(rows: list[list[Cell]], max_span: int = DEFAULT_MAX_SPAN) -> li
             rowspan = cell.rowspan if cell.rowspan > 0 else n_rows - r
             rowspan = max(1, min(rowspan, max_span, n_rows - r))
             colspan = max(1, min(cell.colspan, max_span))
+            budget[0] -= rowspan * colspan
+            if budget[0] < 0:
+                raise GridTooLarge(budget[1])
             for dr in range(rowspan):
                 target = grid[r + dr] if r + dr < len(grid) else None
                 if target is None:

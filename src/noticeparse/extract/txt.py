@@ -37,6 +37,29 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 DEFAULT_MAX_CONTROL_SHARE = 0.01
 
 
+# UTF-16 text without a byte-order mark: it holds NUL bytes (the high byte of every ASCII
+# character), and read in the right byte order nearly every character is common text.
+DEFAULT_MIN_UTF16_COMMON = 0.9
+_COMMON = re.compile(r"[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u201f]")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str, bool] | None:
+    if len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        share = len(_COMMON.findall(text)) / max(len(text), 1)
+        if best is None or share > best[0]:
+            best = (share, name, text)
+    if best is None or best[0] < DEFAULT_MIN_UTF16_COMMON or not _plausible(best[2]):
+        return None
+    return best[2], best[1], True
+
+
 def _plausible(text: str) -> bool:
     if "\x00" in text:
         return False
@@ -56,6 +79,9 @@ def decode(path: Path, data: bytes) -> tuple[str, str, bool]:
             except UnicodeDecodeError as exc:
                 raise DecodeError(path, f"invalid {name} text after its byte-order mark") from exc
     if b"\x00" in data:
+        found = _utf16_without_bom(data)
+        if found is not None:
+            return found
         raise DecodeError(path, "binary data, not text (NUL bytes)")
     for name in _STRICT:
         try:
