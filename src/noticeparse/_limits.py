@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED", "DEFAULT_TIMEOUT", "Limits"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PARAGRAPHS", "DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED",
+    "DEFAULT_TIMEOUT", "Limits",
+]
 
 # No notice is this big; a bigger file is refused before it is read (--max-bytes).
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -15,6 +18,10 @@ DEFAULT_TIMEOUT = 120
 # Cells all the tables of one document may expand to once merged cells are repeated: a few
 # bytes of rowspan/colspan must not cost gigabytes.
 DEFAULT_MAX_TABLE_CELLS = 1_000_000
+# Paragraphs one document may have. Each costs a few kilobytes through the pipeline whatever
+# its length, so a file of a million one-word lines would need gigabytes; the longest real
+# notices have a few thousand.
+DEFAULT_MAX_PARAGRAPHS = 200_000
 
 
 @dataclass(frozen=True)
@@ -24,3 +31,4 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_unzipped: int = DEFAULT_MAX_UNZIPPED
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
+    max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS

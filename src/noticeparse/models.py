@@ -7,9 +7,10 @@ spec key for key; `Block` is what every extractor returns.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 __all__ = [
     "Activity",
@@ -42,8 +43,13 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Block(_Frozen):
-    """One paragraph or table of the extracted document, in reading order."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Block:
+    """One paragraph or table of the extracted document, in reading order.
+
+    A slotted dataclass, not a pydantic model: a document holds one per paragraph, and a
+    model instance costs about a kilobyte more each (the largest share of a big file's memory).
+    """
 
     index: int
     kind: BlockKind = "paragraph"
@@ -62,6 +68,10 @@ class Block(_Frozen):
     # Offsets of `text` in the extracted text (block texts joined by "\n").
     char_start: int = 0
     char_end: int = 0
+
+    def model_copy(self, *, update: dict[str, Any]) -> Block:
+        """A copy with some fields changed (the name pydantic models use)."""
+        return replace(self, **update)
 
 
 class Source(BaseModel):
@@ -155,7 +165,7 @@ class Extraction(_Frozen):
     """What an extractor read: the blocks and facts about the file."""
 
     format: str
-    blocks: list[Block]
+    blocks: Annotated[list[Block], SkipValidation]
     encoding: str | None = None
     pages: int | None = None
     warnings: list[NoticeWarning] = Field(default_factory=list)

@@ -110,4 +110,6 @@ def extract_blocks(path: Path, data: bytes, rules: Rules, limits: Limits | None 
         raise CorruptFile(path, "nested too deeply to read") from exc
     except GridTooLarge as exc:
         raise LimitExceeded(path, str(exc)) from exc
+    if len(extraction.blocks) > limits.max_paragraphs:
+        raise LimitExceeded(path, f"over {limits.max_paragraphs} paragraphs (the paragraph limit)")
     return extraction.model_copy(update={"blocks": number_blocks(extraction.blocks)})

@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DecodeError
-from ..models import Block, Extraction, NoticeWarning
+from .._limits import DEFAULT_MAX_PARAGRAPHS
+from ..errors import DecodeError, LimitExceeded
+from ..models import Block, BlockKind, Extraction, NoticeWarning
 from ..rules import Rules
 
 if TYPE_CHECKING:
@@ -142,14 +143,10 @@ def _with_tables(lines: list[str]) -> list[tuple[str, list[list[str]] | None]]:
 
 def _numbered(items: list[tuple[str, list[list[str]] | None]]) -> list[Block]:
     """Blocks with their final indices and offsets, so the shared numbering need not copy them."""
-    # The validator straight from a dict: the same checks as Block(...), without keyword plumbing.
-    validate = Block.__pydantic_validator__.validate_python
     out, pos = [], 0
     for i, (text, cells) in enumerate(items):
-        kind = "table" if cells is not None else "paragraph"
-        out.append(validate(
-            {"index": i, "kind": kind, "text": text, "cells": cells, "char_start": pos, "char_end": pos + len(text)}
-        ))
+        kind: BlockKind = "table" if cells is not None else "paragraph"
+        out.append(Block(index=i, kind=kind, text=text, cells=cells, char_start=pos, char_end=pos + len(text)))
         pos += len(text) + 1
     return out
 
@@ -160,6 +157,9 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
 
     text, encoding, guessed = decode(path, data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    limit = limits.max_paragraphs if limits else DEFAULT_MAX_PARAGRAPHS
+    if len(lines) > limit and sum(1 for line in lines if line.strip()) > limit:
+        raise LimitExceeded(path, f"over {limit} paragraphs (the paragraph limit)")
     kept = drop_chrome([s for s in (line.strip() for line in lines) if s], rules)
     warnings = []
     if not kept:
