@@ -432,3 +432,39 @@ def _zip_of(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return out.getvalue()
+
+
+def test_a_million_tiny_paragraphs_are_refused_within_the_memory_limit(tmp_path: Path) -> None:
+    path = tmp_path / "heads.txt"
+    path.write_text("（一）\n" * 1_000_000, encoding="utf-8")  # 10 MB: 3.7 GB of records before the limit
+    assert_one_line_error(run("extract", str(path)), path, "the paragraph limit")
+
+
+def test_a_large_real_shaped_document_parses_within_the_memory_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text((SEED.read_text(encoding="utf-8") + "\n") * 600, encoding="utf-8")  # 3.5 MB
+    result = run("extract", str(path), "--format", "jsonl")
+    assert result.exit_code == EXIT_OK, result.stderr
+
+
+def test_an_encrypted_zip_member_is_named_as_such(tmp_path: Path) -> None:
+    archive = tmp_path / "locked.zip"
+    archive.write_bytes(_zip_of({"secret.txt": b"x" * 100}))
+    data = bytearray(archive.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature)
+        data[at + flag_at] |= 0x01  # the "encrypted" bit of the general-purpose flags
+    archive.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    assert run("batch", str(archive), "-o", str(out)).exit_code == EXIT_FAILED
+    [error] = [json.loads(x) for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert error["error"] == "EncryptedFile" and "encrypted zip member" in error["message"]
+
+
+def test_a_single_rules_path_is_one_rules_file(tmp_path: Path) -> None:
+    import noticeparse
+
+    rules = tmp_path / "mine.toml"
+    rules.write_text('[time]\nholidays = ["校庆日"]\n', encoding="utf-8")
+    assert noticeparse.parse(SEED, rules=str(rules)).notice.title
+    assert noticeparse.parse(SEED, rules=rules).notice.title
