@@ -15,7 +15,17 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import ExtractResult, batch, extract, parse, parse_data, schema
+    from .api import (
+        ExtractResult,
+        activity_rows,
+        batch,
+        extract,
+        parse,
+        parse_data,
+        schema,
+        schema_json,
+        to_dataframe,
+    )
     from .batch import BatchResult
     from .errors import (
         CorruptFile,
@@ -34,7 +44,10 @@ if TYPE_CHECKING:
     from .rules import Rules, load_rules
 
 _HOMES = {
-    "api": ("ExtractResult", "batch", "extract", "parse", "parse_data", "schema"),
+    "api": (
+        "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "schema", "schema_json",
+        "to_dataframe",
+    ),
     "batch": ("BatchResult",),
     "errors": (
         "CorruptFile", "DecodeError", "EncryptedFile", "InputError", "LimitExceeded",
@@ -65,16 +78,29 @@ __all__ = [
     "TimeValue",
     "UnmappedFont",
     "UnsupportedFormat",
+    "__version__",
+    "activity_rows",
     "batch",
     "extract",
     "load_rules",
     "parse",
     "parse_data",
     "schema",
+    "schema_json",
+    "to_dataframe",
 ]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("noticeparse")
+        except PackageNotFoundError:  # a source tree that was never installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'noticeparse' has no attribute {name!r}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError
 
@@ -20,7 +20,10 @@ from .models import Notice
 from .pipeline import RulesArg, as_paths, read_file, resolve_rules
 from .pipeline import parse_data as _parse_data
 
-__all__ = ["ExtractResult", "batch", "extract", "parse", "parse_data", "schema"]
+__all__ = [
+    "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "schema", "schema_json",
+    "to_dataframe",
+]
 
 Paths = str | PathLike[str] | Iterable[str | PathLike[str]]
 
@@ -61,18 +64,32 @@ def parse_data(
 
 @dataclass
 class ExtractResult:
-    """What `extract` produced: the parsed notices and the files that failed."""
+    """What `extract` produced: the parsed notices, the files that failed, and the output text."""
 
     notices: list[Notice] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     # One-line notes from the exporter (activities an iCalendar could not hold).
     notes: list[str] = field(default_factory=list)
+    # The output itself when no `output` path was given: text, or bytes for xlsx/parquet.
+    output: str | bytes | None = None
+    # Seconds each file took, in input order (failed files too).
+    seconds: list[float] = field(default_factory=list)
+
+
+STDIN = "-"
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError("<stdin>", f"standard input is over the {max_bytes}-byte limit")
+    return data
 
 
 def extract(
     paths: Paths,
     *,
-    format: str = "json",
+    format: str | None = None,
     output: str | Path | None = None,
     rules: RulesArg = None,
     bom: bool = True,
@@ -81,30 +98,50 @@ def extract(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     escape_formulas: bool = True,
+    ics_events_only: bool = False,
 ) -> ExtractResult:
-    """Parse every file and write the results as `format` to `output` (default: stdout).
+    """Parse every file and write the results as `format` to `output`, or return them.
 
-    `format` is json, jsonl, csv, xlsx, parquet or ics; `labels` names the columns of
-    tabular formats in Chinese or English (default: CSV/Parquet en, XLSX zh);
-    `keywords` adds each activity's top words.
+    `format` is json, jsonl, csv, xlsx, parquet or ics (default: what `output`'s
+    extension names, else json; a format that contradicts the extension is a
+    ValueError); without `output` the result's `output` holds the text (bytes for
+    xlsx/parquet). `"-"` reads standard input (its format sniffed from the content).
+    `labels` names the columns of tabular formats in Chinese or English (default:
+    CSV/Parquet en, XLSX zh); `keywords` adds each activity's top words.
 
     A file that fails is recorded in the result's `errors` and the rest go on;
     the output holds every file that parsed. Raises RulesError for a bad rules
     file and OutputError when `output` cannot be written.
     """
+    import time
+
+    from .export import format_for, render_notices
+
+    target = Path(output) if output else None
+    fmt = format_for(target, format)
     active = resolve_rules(rules)
     result = ExtractResult()
     paths = as_paths(paths)
     for path in paths:
+        started = time.perf_counter()
         try:
-            notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped)
+            if str(path) == STDIN:
+                data = _read_stdin(max_bytes)
+                notice = _parse_data("<stdin>", data, rules=active, keywords=keywords, max_unzipped=max_unzipped)
+            else:
+                notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes,
+                               max_unzipped=max_unzipped)
             result.notices.append(notice)
         except InputError as exc:
             result.errors.append(exc)
+        result.seconds.append(time.perf_counter() - started)
     options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active,
-                            escape_formulas=escape_formulas)
+                            escape_formulas=escape_formulas, ics_events_only=ics_events_only)
     if result.notices or not result.errors:
-        note = write_notices(result.notices, format, Path(output) if output else None, options=options)
+        if target is None:
+            result.output, note = render_notices(result.notices, fmt, options=options)
+        else:
+            note = write_notices(result.notices, fmt, target, options=options)
         if note:
             result.notes.append(note)
     return result
@@ -127,6 +164,7 @@ def batch(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     escape_formulas: bool = True,
+    on_file: Callable[[Any], None] | None = None,
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -147,12 +185,43 @@ def batch(
         as_paths(inputs), output, formats=formats, jobs=jobs, resume=resume, rules=as_paths(rules),
         keywords=keywords, labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,
         max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
+        on_file=on_file,
     )
 
 
-def schema() -> str:
-    """The JSON Schema of the output document, as indented JSON text."""
-    return json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=2)
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the output document (`schema_json()` gives it as text)."""
+    return Notice.model_json_schema()
+
+
+def schema_json() -> str:
+    """The JSON Schema of the output document, as indented JSON text (`noticeparse schema`)."""
+    return json.dumps(schema(), ensure_ascii=False, indent=2)
+
+
+def activity_rows(notices: Notice | Iterable[Notice]) -> list[dict[str, Any]]:
+    """One row per activity, keyed by the CSV columns, values typed (dates, lists, mappings)."""
+    from .export.table import activity_rows as rows
+
+    return rows([notices] if isinstance(notices, Notice) else list(notices))
+
+
+def to_dataframe(notices: Notice | Iterable[Notice]) -> Any:
+    """A pandas DataFrame with one row per activity (the CSV columns; dates as datetime64).
+
+    Needs the extra: pip install "noticeparse[pandas]".
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError('to_dataframe needs pandas: pip install "noticeparse[pandas]"') from None
+    from .export.table import ACTIVITY_COLUMNS
+
+    frame = pd.DataFrame(activity_rows(notices), columns=list(ACTIVITY_COLUMNS))
+    for column in ("notice_issue_date", "time_start", "time_end"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["notice_year"] = frame["notice_year"].astype("Int64")
+    return frame
 
 
 def _publish_extract() -> None:

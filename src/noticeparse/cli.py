@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -64,41 +65,66 @@ def cli() -> None:
     """Turn Chinese official notices into structured activity records."""
 
 
+def _verbose_line(path: str, seconds: float, notice: Any | None, error: Exception | None) -> str:
+    if error is not None:
+        return f"{path}: failed after {seconds * 1000:.0f} ms"
+    assert notice is not None
+    codes = ", ".join(sorted({w.code for w in notice.warnings}))
+    records = len(notice.activities)
+    what = f"{records} record{'s' if records != 1 else ''}" if records else "no_activities: no records"
+    return f"{path}: {what}, {seconds * 1000:.0f} ms" + (f", warnings: {codes}" if codes else "")
+
+
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
-    help="Output format.",
+    "-f", "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
+    help="Output format [default: what -o's extension names, else json; jsonl for scripts].",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here (atomically) instead of standard output.",
+    help="Write here (atomically) instead of standard output; the extension names the format.",
 )
 @click.option("--bom/--no-bom", default=True, show_default=True, help="CSV: start with a UTF-8 BOM.")
 @click.option(
-    "--labels", type=click.Choice(["zh", "en"]), default=None,
-    help="Column headers of csv/xlsx/parquet in Chinese or English [default: csv, parquet en; xlsx zh].",
+    "--labels", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+    help="Column headers and warnings of csv/xlsx/parquet/ics in Chinese or English [default: csv, parquet en; "
+         "xlsx zh].",
 )
+@click.option("--ics-events-only", is_flag=True, help="ics: only events; no to-dos for deadline-only activities.")
 @escape_option
 @keywords_option
 @_limits
 @rules_option
-def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, labels: str | None,
-            escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
-            rules: tuple[Path, ...]) -> None:
-    """Parse FILES and print their records.
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (no notes).")
+@click.option("-v", "--verbose", is_flag=True, help="Per file on stderr: records, time taken, warnings.")
+def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: bool, labels: str | None,
+            ics_events_only: bool, escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
+            rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
+    """Parse FILES (- reads standard input) and print their records.
+
+    Folders and .zip archives are for `noticeparse batch`.
 
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
     stderr); 2 usage error or malformed rules file.
     """
     from . import api  # imported here so that --help stays instant
+    from .export import LABELLED_FORMATS, format_for
 
-    if fmt in BINARY_FORMATS and output is None and sys.stdout.isatty():
-        raise click.UsageError(f"{fmt} is a binary format: give -o FILE or redirect standard output")
+    try:
+        chosen = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"{chosen} is a binary format: give -o FILE or redirect standard output")
+    if labels and chosen not in LABELLED_FORMATS and not quiet:
+        click.echo(f"note: --labels does not change {chosen} output", err=True)
     try:
         result = api.extract(
-            list(files), format=fmt, output=output, rules=rules, bom=bom, labels=labels, keywords=keywords,
-            max_bytes=max_bytes, max_unzipped=max_unzipped, escape_formulas=escape_formulas,
+            [str(f) for f in files], format=chosen, output=output, rules=rules, bom=bom,
+            labels=labels.lower() if labels else None,  # type: ignore[arg-type]
+            keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
+            escape_formulas=escape_formulas, ics_events_only=ics_events_only,
         )
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -109,10 +135,25 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    if result.output is not None:
+        if isinstance(result.output, bytes):
+            sys.stdout.buffer.write(result.output)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(result.output)
+            sys.stdout.flush()
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
-    for note in result.notes:
-        click.echo(note, err=True)
+    if verbose:
+        parsed = {n.source.path: n for n in result.notices}
+        failed = {e.path: e for e in result.errors}
+        for path, seconds in zip(files, result.seconds, strict=True):
+            name = "<stdin>" if str(path) == "-" else str(path)
+            notice = parsed.get(name)
+            click.echo(_verbose_line(name, seconds, notice, failed.get(name) if notice is None else None), err=True)
+    if not quiet:
+        for note in result.notes:
+            click.echo(note, err=True)
     raise SystemExit(EXIT_FAILED if result.errors else EXIT_OK)
 
 
@@ -123,14 +164,15 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
     help="The output folder (notices.jsonl, activities.csv, errors.jsonl, manifest.jsonl).",
 )
 @click.option(
-    "--format", "formats", type=click.Choice(FORMATS), multiple=True,
+    "-f", "--format", "formats", type=click.Choice(FORMATS, case_sensitive=False), multiple=True,
     help="Also write this format (repeatable): json, xlsx, parquet, ics [always: jsonl, csv].",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPUs].")
 @click.option("--resume", is_flag=True, help="Continue a batch folder: skip documents already done.")
 @click.option("--timeout", type=click.IntRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds one file may take (0 = no limit).")
-@click.option("--labels", type=click.Choice(["zh", "en"]), default=None, help="Column headers of tabular outputs.")
+@click.option("--labels", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="Column headers and warnings of tabular outputs.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, take only files matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, leave out files matching (repeatable).")
@@ -138,10 +180,12 @@ def extract(files: tuple[Path, ...], fmt: str, output: Path | None, bom: bool, l
 @keywords_option
 @_limits
 @rules_option
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (no notes, no summary, no progress bar).")
+@click.option("-v", "--verbose", is_flag=True, help="One line per file on stderr: records, time taken, warnings.")
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
           timeout: int, labels: str | None, progress: bool | None, include: tuple[str, ...],
           exclude: tuple[str, ...], escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
-          rules: tuple[Path, ...]) -> None:
+          rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
     """Parse many files into a folder, in parallel and resumably.
 
     INPUTS are files, folders (recursive: supported files only, the output
@@ -158,13 +202,27 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
     from . import api
     from .batch import WriteFailed
 
-    wanted = tuple(dict.fromkeys(("jsonl", "csv", *formats)))
+    wanted = tuple(dict.fromkeys(("jsonl", "csv", *(f.lower() for f in formats))))
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+
+    def said(outcome: Any) -> None:
+        if outcome.status == "failed":
+            line = f"{outcome.name}: failed ({outcome.error_class})"
+        elif outcome.status == "skipped":
+            line = f"{outcome.name}: duplicate of content already done"
+        else:
+            what = f"{outcome.records} records" if outcome.records else "no_activities: no records"
+            codes = f", warnings: {', '.join(outcome.warnings)}" if outcome.warnings else ""
+            line = f"{outcome.name}: {what}, {outcome.seconds * 1000:.0f} ms{codes}"
+        click.echo(line, err=True)
+
     try:
         result = api.batch(
             list(inputs), output, formats=wanted, jobs=jobs, resume=resume, rules=rules, keywords=keywords,
-            labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,  # type: ignore[arg-type]
+            labels=labels.lower() if labels else None,  # type: ignore[arg-type]
+            timeout=timeout, progress=False if quiet or verbose else progress, max_bytes=max_bytes,
             max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
+            on_file=said if verbose else None,
         )
     except WriteFailed as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -180,9 +238,10 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
         raise SystemExit(EXIT_TERMINATED) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    for note in result.notes:
-        click.echo(note, err=True)
-    click.echo(result.summary(), err=True)
+    if not quiet:
+        for note in result.notes:
+            click.echo(note, err=True)
+        click.echo(result.summary(), err=True)
     raise SystemExit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -191,4 +250,4 @@ def schema() -> None:
     """Print the JSON Schema of the output document."""
     from . import api
 
-    click.echo(api.schema())
+    click.echo(api.schema_json())

@@ -343,7 +343,10 @@ class ExportRules(_Model):
     activities_sheet: str
     notices_sheet: str
     list_joiner: str
+    path_joiner: str
     zh: dict[str, str]
+    # Warning messages with `--labels zh`, by warning code ({activity} is the record's id).
+    zh_warnings: dict[str, str]
 
 
 class KeywordRules(_Model):

@@ -129,17 +129,27 @@ def test_ics_events_dates_uids(tmp_path: Path, doc: dict) -> None:
     assert all(len(line) <= 75 for line in path.read_bytes().split(b"\r\n"))
 
 
-def test_ics_skips_and_counts_records_without_a_start(tmp_path: Path) -> None:
+def test_ics_deadlines_are_to_dos_and_undated_records_are_counted(tmp_path: Path) -> None:
+    import icalendar
+
     source = tmp_path / "n.txt"
     source.write_text(
-        "某局2024年工作安排\n一、宣传活动\n活动时间：9月\n牵头部门：甲股\n二、总结报送\n完成时限：10月底前\n牵头部门：乙股\n",
+        "某局2024年工作安排\n一、宣传活动\n活动时间：9月\n牵头部门：甲股\n二、总结报送\n完成时限：10月底前\n牵头部门：乙股\n"
+        "三、日常巡查\n活动时间：长期坚持\n牵头部门：丙股\n",
         encoding="utf-8",
     )
     out = tmp_path / "n.ics"
-    result = CliRunner().invoke(cli, ["extract", str(source), "--format", "ics", "-o", str(out)])
+    result = CliRunner().invoke(cli, ["extract", str(source), "-o", str(out)])
     assert result.exit_code == 0
-    assert result.stderr == "ics: 1 activity without a start date skipped\n"
-    assert out.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 1
+    assert result.stderr == "ics: 1 activity without a date skipped\n"
+    calendar = icalendar.Calendar.from_ical(out.read_text(encoding="utf-8"))
+    [event] = calendar.walk("VEVENT")
+    [todo] = calendar.walk("VTODO")
+    assert str(todo["SUMMARY"]) == "总结报送" and todo.decoded("DUE") == dt.date(2024, 10, 31)
+    assert "DTSTART" not in todo and str(event["SUMMARY"]) == "宣传活动"
+    result = CliRunner().invoke(cli, ["extract", str(source), "-o", str(out), "--ics-events-only"])
+    assert result.stderr == "ics: 2 activities without a start date skipped\n"
+    assert "VTODO" not in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("text", ["a" * 200, "活动" * 80, "x" * 74 + "活" * 3])

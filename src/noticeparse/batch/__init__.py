@@ -15,7 +15,7 @@ import glob
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +124,10 @@ def run_batch(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     escape_formulas: bool = True,
+    on_file: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Parse every input into `output_dir`; see journal.py for the files and guarantees."""
+    """Parse every input into `output_dir`; see journal.py for the files and guarantees.
+    `on_file` is called with each finished input's Outcome, in input order."""
     from ..export import FORMATS
     from ..rules import load_rules
 
@@ -159,7 +161,7 @@ def run_batch(
         else:
             executor = LocalPool(workers, state, timeout)
         show = sys.stderr.isatty() if progress is None else progress
-        _write_in_order(todo, executor, journal, changed, _Bar(len(todo), show))
+        _write_in_order(todo, executor, journal, changed, _Bar(len(todo), show), on_file)
     finally:
         journal.close()
     result = journal.result
@@ -168,7 +170,8 @@ def run_batch(
 
 
 def _write_in_order(
-    todo: list[Job], executor: InlineExecutor | LocalPool, journal: Journal, changed: set[str], bar: _Bar
+    todo: list[Job], executor: InlineExecutor | LocalPool, journal: Journal, changed: set[str], bar: _Bar,
+    on_file: Callable[[Outcome], None] | None = None,
 ) -> None:
     waiting: dict[int, Outcome] = {}
     following = 0
@@ -180,6 +183,8 @@ def _write_in_order(
                 done = waiting.pop(following)
                 job = todo[following]
                 journal.add(done, stat_key(job), changed=job.key in changed)
+                if on_file is not None:
+                    on_file(done)
                 following += 1
     finally:
         bar.close()

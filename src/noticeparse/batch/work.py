@@ -49,6 +49,8 @@ class Outcome:
     error_class: str | None = None
     message: str | None = None
     records: int = 0  # activities of a parsed document
+    seconds: float = 0.0  # how long the worker took
+    warnings: tuple[str, ...] = ()  # the document's warning codes
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,12 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 def parse_job(job: Job, state: WorkState) -> Outcome:
     """Parse one job; every failure is an Outcome, never an exception."""
+    import time
+
     from ..export.csv_format import COLUMNS, rows
 
     sha = None
+    started = time.perf_counter()
     try:
         data = read_job(job, state.max_bytes)
         sha = hashlib.sha256(data).hexdigest()
@@ -119,9 +124,10 @@ def parse_job(job: Job, state: WorkState) -> Outcome:
         rules = state.rules()
         notice = parse_data(job.name, data, rules=rules, keywords=state.keywords, max_unzipped=state.max_unzipped)
         line = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False).encode("utf-8") + b"\n"
-        table = [[row[c] for c in COLUMNS] for row in rows([notice], rules.export.list_joiner, state.escape_formulas)]
+        table = [[row[c] for c in COLUMNS] for row in rows([notice], rules, state.escape_formulas)]
         return Outcome(job.name, job.key, sha, "ok", notice=line, rows=csv_bytes(table),
-                       records=len(notice.activities))
+                       records=len(notice.activities), seconds=time.perf_counter() - started,
+                       warnings=tuple(sorted({w.code for w in notice.warnings})))
     except InputError as exc:
         return Outcome(job.name, job.key, sha, "failed", error_class=type(exc).__name__, message=str(exc))
     except Exception as exc:  # a bug on one file must not stop the others; it is reported, not hidden

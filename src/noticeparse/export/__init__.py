@@ -23,10 +23,53 @@ if TYPE_CHECKING:
     from ..models import Notice
     from ..rules import Rules
 
-__all__ = ["BINARY_FORMATS", "FORMATS", "ExportOptions", "atomic_writer", "write_notices"]
+__all__ = [
+    "BINARY_FORMATS", "FORMATS", "LABELLED_FORMATS", "SUFFIX_FORMATS", "ExportOptions", "atomic_writer",
+    "format_for", "render_notices", "write_notices",
+]
 
 FORMATS = ("json", "jsonl", "csv", "xlsx", "parquet", "ics")
 BINARY_FORMATS = ("xlsx", "parquet")
+# Formats whose output `labels` changes (column headers; the iCalendar description's names).
+LABELLED_FORMATS = ("csv", "xlsx", "parquet", "ics")
+# What an output file's extension says its format is.
+SUFFIX_FORMATS = {
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx",
+    ".parquet": "parquet", ".ics": "ics",
+}
+
+
+def format_for(output: Path | None, fmt: str | None) -> str:
+    """The output format: the one given, else the one `output`'s extension names, else json.
+
+    Raises ValueError when the given format contradicts the extension (`-o x.xlsx --format csv`).
+    """
+    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if named is not None and named != fmt:
+            raise ValueError(f"--format {fmt} contradicts the output file's extension {output.suffix}")  # type: ignore[union-attr]
+        return fmt
+    return named or "json"
+
+
+def render_notices(
+    notices: Sequence[Notice], fmt: str, *, options: ExportOptions | None = None
+) -> tuple[str | bytes, str | None]:
+    """`notices` as `fmt`, in memory (text, or bytes for a binary format), and the exporter's note."""
+    import io
+
+    module = importlib.import_module(f"{__name__}.{fmt}_format")
+    opts = options or ExportOptions()
+    if module.BINARY:
+        buffer = io.BytesIO()
+        note = module.write(notices, buffer, options=opts)
+        return buffer.getvalue(), note
+    text = io.StringIO(newline="")
+    note = module.write(notices, text, options=opts)
+    return text.getvalue(), note
 
 
 @dataclass(frozen=True)
@@ -40,6 +83,8 @@ class ExportOptions:
     rules: Rules | None = None
     # CSV/XLSX: a cell starting with = + - @ is written as text, never as a live formula.
     escape_formulas: bool = True
+    # iCalendar: only VEVENTs (no VTODO for activities that have only a deadline).
+    ics_events_only: bool = False
 
     def active_rules(self) -> Rules:
         """The rules to name columns with: the ones given, else the shipped ones."""

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..models import Notice
-from .table import ACTIVITY_COLUMNS, activity_rows, headers, neutralise
+from ..rules import Rules
+from .table import ACTIVITY_COLUMNS, activity_rows, headers, joiner_for, neutralise
 
 if TYPE_CHECKING:
     from . import ExportOptions
@@ -31,11 +32,16 @@ def cell(value: Any, joiner: str) -> str:
     return str(value)
 
 
-def rows(notices: Sequence[Notice], joiner: str = "、", escape_formulas: bool = True) -> list[dict[str, str]]:
-    """The CSV rows of `notices`: one per activity, in order, keyed by column; cells a
-    spreadsheet would run as formulas are neutralised unless `escape_formulas` is off."""
+def rows(notices: Sequence[Notice], rules: Rules | None = None, escape_formulas: bool = True) -> list[dict[str, str]]:
+    """The CSV rows of `notices`: one per activity, in order, keyed by column (lists joined by 、,
+    the section path by ` > `); cells a spreadsheet would run as formulas are neutralised
+    unless `escape_formulas` is off."""
+    from ..rules import default_rules
+
+    active = rules or default_rules()
     fix = neutralise if escape_formulas else str
-    return [{k: fix(cell(v, joiner)) for k, v in row.items()} for row in activity_rows(notices)]
+    joiners = {c: joiner_for(c, active) for c in COLUMNS}
+    return [{k: fix(cell(v, joiners[k])) for k, v in row.items()} for row in activity_rows(notices)]
 
 
 def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
@@ -45,6 +51,6 @@ def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) 
         stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(headers(COLUMNS, options.labels or DEFAULT_LABELS, rules))
-    for row in rows(notices, rules.export.list_joiner, options.escape_formulas):
+    for row in rows(notices, rules, options.escape_formulas):
         writer.writerow([row[c] for c in COLUMNS])
     return None

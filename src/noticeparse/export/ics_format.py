@@ -1,10 +1,12 @@
-"""iCalendar (RFC 5545): one all-day VEVENT per activity that has a start date.
+"""iCalendar (RFC 5545): an all-day VEVENT per activity with a start date, a VTODO with DUE
+per activity that has only an end date (a deadline: `5月底完成`).
 
 DTEND is the day after the last day (all-day events end exclusively); UID is
 stable across runs (the file's hash and the record id); SUMMARY is the title,
 LOCATION the place, CATEGORIES the lead units, DESCRIPTION the time as printed
-and the units. Records without a start date are skipped and counted in a note.
-Lines are CRLF-terminated and folded at 75 octets without splitting a character.
+and the units. Records without any date are skipped and counted in a note (with
+`ics_events_only`, deadlines are skipped too). Lines are CRLF-terminated and folded
+at 75 octets without splitting a character.
 """
 
 from __future__ import annotations
@@ -57,15 +59,20 @@ def _date(value: dt.date) -> str:
 
 
 def _event(notice: Notice, act: Activity, stamp: str, names: dict[str, str], joiner: str) -> list[str]:
-    assert act.time is not None and act.time.start is not None
+    assert act.time is not None
     start = act.time.start
-    last = act.time.end if act.time.end is not None and act.time.end >= start else start
+    if start is None:  # a deadline: a to-do due that day
+        assert act.time.end is not None
+        kind, dates = "VTODO", [f"DUE;VALUE=DATE:{_date(act.time.end)}"]
+    else:
+        last = act.time.end if act.time.end is not None and act.time.end >= start else start
+        kind = "VEVENT"
+        dates = [f"DTSTART;VALUE=DATE:{_date(start)}", f"DTEND;VALUE=DATE:{_date(last + dt.timedelta(days=1))}"]
     lines = [
-        "BEGIN:VEVENT",
+        f"BEGIN:{kind}",
         f"UID:{notice.source.sha256[:16]}-{act.id}@noticeparse",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{_date(start)}",
-        f"DTEND;VALUE=DATE:{_date(last + dt.timedelta(days=1))}",
+        *dates,
         f"SUMMARY:{escape(act.title or notice.notice.title or act.id)}",
     ]
     if act.location:
@@ -81,7 +88,7 @@ def _event(notice: Notice, act: Activity, stamp: str, names: dict[str, str], joi
     lines.append(f"DESCRIPTION:{escape(chr(10).join(described))}")
     if act.lead:
         lines.append("CATEGORIES:" + ",".join(escape(u) for u in act.lead))
-    lines.append("END:VEVENT")
+    lines.append(f"END:{kind}")
     return lines
 
 
@@ -96,12 +103,16 @@ def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) 
         issued = notice.notice.issue_date
         stamp = f"{_date(issued)}T000000Z" if issued else "19700101T000000Z"
         for act in notice.activities:
-            if act.time is None or act.time.start is None:
+            dated = act.time is not None and (
+                act.time.start is not None or (act.time.end is not None and not options.ics_events_only)
+            )
+            if not dated:
                 skipped += 1
                 continue
             lines.extend(_event(notice, act, stamp, names, rules.export.list_joiner))
     lines.append("END:VCALENDAR")
     stream.write("".join(fold(line) + "\r\n" for line in lines))
     if skipped:
-        return f"ics: {skipped} activit{'y' if skipped == 1 else 'ies'} without a start date skipped"
+        what = "a start date" if options.ics_events_only else "a date"
+        return f"ics: {skipped} activit{'y' if skipped == 1 else 'ies'} without {what} skipped"
     return None

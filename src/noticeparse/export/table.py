@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from ..models import Activity, Notice
+from ..models import Activity, Notice, NoticeWarning
 from ..rules import Rules
 
 __all__ = [
-    "ACTIVITY_COLUMNS", "FORMULA_STARTS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "neutralise",
-    "notice_rows",
+    "ACTIVITY_COLUMNS", "FORMULA_STARTS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "joiner_for",
+    "neutralise", "notice_rows", "warning_text",
 ]
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
@@ -54,7 +54,7 @@ def _activity(notice: Notice, act: Activity) -> dict[str, Any]:
         "notice_year": meta.year,
         "id": act.id,
         "heading": act.heading,
-        "path": list(act.path),
+        "path": list(act.path),  # joined by rules' path_joiner where a format needs one cell
         "title": act.title,
         "description": act.description,
         "time_label": time.label if time else None,
@@ -74,8 +74,19 @@ def activity_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:
     return [_activity(n, a) for n in notices for a in n.activities]
 
 
-def notice_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:
-    """One typed row per document."""
+def joiner_for(column: str, rules: Rules) -> str:
+    """What joins a list into one cell: ` > ` for the section path (titles hold 、), else 、."""
+    return rules.export.path_joiner if column == "path" else rules.export.list_joiner
+
+
+def warning_text(warning: NoticeWarning, labels: Labels, rules: Rules) -> str:
+    """A warning's message in the language of the labels (rules/export.toml has the Chinese)."""
+    template = rules.export.zh_warnings.get(warning.code) if labels == "zh" else None
+    return template.format(activity=warning.activity or "") if template else warning.message
+
+
+def notice_rows(notices: Sequence[Notice], labels: Labels = "en", rules: Rules | None = None) -> list[dict[str, Any]]:
+    """One typed row per document; warning messages in the labels' language."""
     out = []
     for n in notices:
         meta = n.notice
@@ -93,7 +104,7 @@ def notice_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:
             "notice_attachments": list(meta.attachments),
             "notice_cc": list(meta.cc),
             "activity_count": len(n.activities),
-            "warnings": [w.message for w in n.warnings],
+            "warnings": [warning_text(w, labels, rules) if rules else w.message for w in n.warnings],
         })
     return out
 

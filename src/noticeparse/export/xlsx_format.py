@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ..models import Notice
-from .table import ACTIVITY_COLUMNS, NOTICE_COLUMNS, activity_rows, headers, is_date, notice_rows
+from .table import ACTIVITY_COLUMNS, NOTICE_COLUMNS, activity_rows, headers, is_date, joiner_for, notice_rows
 
 if TYPE_CHECKING:
     from . import ExportOptions
@@ -52,19 +52,23 @@ def _cell(value: Any, joiner: str) -> Any:
 
 
 def _sheet(book: Any, title: str, columns: Sequence[str], names: list[str], rows: list[dict[str, Any]],
-           joiner: str, escape_formulas: bool) -> None:
+           rules: Any, escape_formulas: bool) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
     sheet.append(names)
     widths = [_display_width(n) for n in names]
+    joiners = [joiner_for(c, rules) for c in columns]
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        values = [_cell(row[c], joiner) for c in columns]
+        values = [_cell(row[c], j) for c, j in zip(columns, joiners, strict=True)]
         sheet.append(values)
-        if escape_formulas:
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":
-                    cell.data_type = "s"  # text that starts with =: a string cell, never a live formula
+        for cell in sheet[sheet.max_row]:
+            if escape_formulas and cell.data_type == "f":
+                cell.data_type = "s"  # text that starts with =: a string cell, never a live formula
+            if isinstance(cell.value, str) and ("\n" in cell.value or _display_width(cell.value) > MAX_WIDTH):
+                cell.alignment = wrap  # a long cell wraps within its capped column
         for k, value in enumerate(values):
             if value is not None:
                 longest = max((_display_width(line) for line in str(value).splitlines()), default=0)
@@ -85,13 +89,12 @@ def write(notices: Sequence[Notice], stream: IO[bytes], *, options: ExportOption
 
     rules = options.active_rules()
     labels = options.labels or DEFAULT_LABELS
-    joiner = rules.export.list_joiner
     book = Workbook()
     book.remove(book.active)
     _sheet(book, rules.export.activities_sheet, ACTIVITY_COLUMNS, headers(ACTIVITY_COLUMNS, labels, rules),
-           activity_rows(notices), joiner, options.escape_formulas)
+           activity_rows(notices), rules, options.escape_formulas)
     _sheet(book, rules.export.notices_sheet, NOTICE_COLUMNS, headers(NOTICE_COLUMNS, labels, rules),
-           notice_rows(notices), joiner, options.escape_formulas)
+           notice_rows(notices, labels, rules), rules, options.escape_formulas)
     # Timestamps from the input, not the clock: two runs over the same inputs write the same bytes.
     stamp = _stamp(notices)
     book.properties.created = book.properties.modified = stamp
