@@ -71,11 +71,11 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_format(tmp_path: Path) -> None:
-    f = tmp_path / "a.ofd"
-    f.write_bytes(b"PK\x03\x04rest")
+    f = tmp_path / "scan.png"
+    f.write_bytes(b"\x89PNG\r\n\x1a\nrest")
     result = run("extract", str(f))
     assert result.exit_code == EXIT_FAILED
-    assert result.stderr.count("\n") == 1 and "ofd input is not supported yet" in result.stderr
+    assert result.stderr.count("\n") == 1 and "an image (a scan): OCR is not enabled" in result.stderr
 
 
 def test_damaged_docx_is_one_line(tmp_path: Path) -> None:

@@ -103,7 +103,9 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
             rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
     """Parse FILES (- reads standard input) and print their records.
 
-    Folders and .zip archives are for `noticeparse batch`.
+    Formats, by content: .txt, web pages (.html .aspx …), .docx, .doc/.wps
+    (with LibreOffice), .pdf with a text layer, .ofd. Folders and .zip
+    archives are for `noticeparse batch`.
 
     Exit status: 0 every file parsed; 1 one or more failed (one line each on
     stderr); 2 usage error or malformed rules file.

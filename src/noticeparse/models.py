@@ -82,6 +82,8 @@ class Source(BaseModel):
     sha256: str
     pages: int | None = None
     encoding: str | None = None
+    # Facts about the file that are no warning (an OFD's electronic signatures, an OCR'd page).
+    notes: list[str] = Field(default_factory=list)
 
 
 class NoticeMeta(BaseModel):
@@ -172,3 +174,5 @@ class Extraction(_Frozen):
     # Metadata the page prints outside the document body (a web page's headline,
     # the gov.cn 索引号 table): NoticeMeta keys plus "headline", raw values.
     page_meta: dict[str, str] = Field(default_factory=dict)
+    # Facts for Source.notes.
+    notes: list[str] = Field(default_factory=list)

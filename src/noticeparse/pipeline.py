@@ -87,6 +87,7 @@ def parse_data(
         sha256=hashlib.sha256(data).hexdigest(),
         pages=extraction.pages,
         encoding=extraction.encoding,
+        notes=list(extraction.notes),
     )
     tree = blocks_to_tree(extraction.blocks, active)
     notice = tree_to_notice(tree, source, active, extraction.warnings, extraction.page_meta)

@@ -91,7 +91,7 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
         ("empty.pdf", False, "damaged PDF"),
         ("empty.doc", False, "not a Word/WPS document"),
         ("empty.wps", False, "not a Word/WPS document"),
-        ("empty.ofd", False, "ofd input is not supported yet"),
+        ("empty.ofd", False, "not an .ofd (damaged zip"),
         ("empty", True, ""),
     ],
 )

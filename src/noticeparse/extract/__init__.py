@@ -38,8 +38,15 @@ SUFFIXES: dict[str, str] = {
     ".wps": "doc",
     ".pdf": "pdf",
     ".ofd": "ofd",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".bmp": "image",
 }
-SUPPORTED = ("txt", "html", "docx", "doc", "pdf")
+SUPPORTED = ("txt", "html", "docx", "doc", "pdf", "ofd")
+_IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 _SNIFF_BYTES = 2048
 
@@ -53,6 +60,8 @@ def sniff_format(data: bytes) -> str | None:
         return "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.startswith(_IMAGE_SIGNATURES):
+        return "image"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered:
         return "html"
@@ -66,11 +75,17 @@ def detect_format(path: Path, data: bytes) -> str:
     """
     named = SUFFIXES.get(path.suffix.lower())
     fmt = sniff_format(data) or named or "txt"
-    if fmt == "docx" and named == "ofd":
-        fmt = "ofd"  # both are zip packages; the name tells them apart
+    if fmt == "docx":
+        from .ofd import is_ofd
+
+        if named == "ofd" or is_ofd(data):
+            fmt = "ofd"  # both are zip packages: an OFD holds OFD.xml
     if fmt == "txt" and path.suffix.lower() in SUFFIXES and SUFFIXES[path.suffix.lower()] != "txt":
         # A .docx or .pdf without its signature is damaged or mislabelled, not text.
         fmt = SUFFIXES[path.suffix.lower()]
+    if fmt == "image":
+        raise UnsupportedFormat(path, "an image (a scan): OCR is not enabled; give the notice as text, Word, PDF "
+                                      "or OFD")
     if fmt not in SUPPORTED:
         raise UnsupportedFormat(path, f"{fmt} input is not supported yet; save it as .txt")
     return fmt

@@ -605,3 +605,15 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
             code="unmapped_font", message=f"{reading.unreadable} characters in {reading.font} could not be read"
         ))
     return Extraction(format="pdf", blocks=_blocks(pages, rules), pages=count, warnings=warnings)
+
+
+# The line model other fixed-layout readers (OFD, OCR) hand their lines to.
+Line = _Line
+Page = _Page
+UNREADABLE = _UNREADABLE
+
+
+def lines_to_blocks(pages: list[_Page], rules: Rules) -> list[Block]:
+    """Blocks of pages of placed lines: furniture removed, paragraphs, headings and tables rebuilt."""
+    _remove_furniture(pages, rules)
+    return _blocks(pages, rules)
