@@ -29,7 +29,8 @@ from .._limits import DEFAULT_MAX_UNZIPPED
 from ..errors import CorruptFile, LimitExceeded, NoTextLayer, UnmappedFont
 from ..models import Extraction, NoticeWarning
 from ..rules import Rules
-from .pdf import DEFAULT_MAX_UNMAPPED_SHARE, UNREADABLE, Line, Page, lines_to_blocks
+from .pdf import DEFAULT_MAX_UNMAPPED_SHARE, UNREADABLE, Line, Page, Table, lines_to_blocks
+from .tables import is_data_grid
 
 if TYPE_CHECKING:
     from . import Limits
@@ -50,6 +51,11 @@ DEFAULT_COLUMN_WIDTH = 0.55
 # Baselines a band must share between side-by-side lines to be read as columns (one shared
 # baseline is a 版记 line: the organ at the left, the date at the right).
 DEFAULT_COLUMN_ROWS = 3
+# A path this thin and at least this long is a table's ruled line (millimetres).
+DEFAULT_RULE_THICKNESS = 1.0
+DEFAULT_RULE_LENGTH = 2.0
+# Rules this close are one line of the grid (millimetres).
+DEFAULT_RULE_SNAP = 0.8
 # Composite objects and page blocks nest at most this deep (a resource that includes itself ends).
 MAX_NESTING = 16
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
@@ -101,6 +107,16 @@ def deltas(text: str | None, count: int) -> list[float]:
             pass
         k += 1
     return (out + [out[-1] if out else 0.0] * count)[: max(count - 1, 0)]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A ruled line: horizontal at `at` from `start` to `end`, or vertical (millimetres)."""
+
+    horizontal: bool
+    at: float
+    start: float
+    end: float
 
 
 @dataclass
@@ -172,6 +188,7 @@ class _Reader:
         self.units: dict[str, Any] = {}
         self.paths = 0
         self.images = 0
+        self.rules: list[_Rule] = []
         common = self.root.find(f"{_NS}CommonData")
         for tag in ("PublicRes", "DocumentRes"):
             for ref in common.iterfind(f"{_NS}{tag}") if common is not None else ():
@@ -197,7 +214,26 @@ class _Reader:
             found.append((self.package.resolve(self.document, page.get("BaseLoc", "")), page))
         return found
 
+    def _rule(self, path: Any, matrix: Matrix) -> None:
+        """A ruled line of a table: a thin path (a stroked line, a hairline filled rectangle), or
+        the four sides of a stroked rectangle."""
+        box = _numbers(path.get("Boundary"))
+        if len(box) < 4:
+            return
+        x0, y0 = _apply(matrix, box[0], box[1])
+        x1, y1 = _apply(matrix, box[0] + box[2], box[1] + box[3])
+        x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        thin, long = DEFAULT_RULE_THICKNESS, DEFAULT_RULE_LENGTH
+        if y1 - y0 <= thin and x1 - x0 >= long:
+            self.rules.append(_Rule(True, (y0 + y1) / 2, x0, x1))
+        elif x1 - x0 <= thin and y1 - y0 >= long:
+            self.rules.append(_Rule(False, (x0 + x1) / 2, y0, y1))
+        elif path.get("Stroke") == "true" and len(_numbers(path.findtext(f"{_NS}AbbreviatedData"))) == 8:
+            self.rules.extend([_Rule(True, y0, x0, x1), _Rule(True, y1, x0, x1),
+                               _Rule(False, x0, y0, y1), _Rule(False, x1, y0, y1)])
+
     def runs(self, content_part: str) -> tuple[list[_Run], tuple[float, float]]:
+        self.rules = []
         page = self.package.xml(content_part)
         box = _numbers(page.findtext(f"{_NS}Area/{_NS}PhysicalBox"))
         size = (box[2], box[3]) if len(box) == 4 else self.size
@@ -230,6 +266,7 @@ class _Reader:
                     self._walk(unit, _compose(matrix, _placement(child)), runs, depth + 1, units | {unit_id})
             elif tag == "PathObject":
                 self.paths += 1
+                self._rule(child, matrix)
             elif tag == "ImageObject":
                 self.images += 1
 
@@ -328,6 +365,127 @@ def _reading_order(found: tuple[list[list[_Run]], dict[int, int]]) -> list[list[
     return out
 
 
+def _cluster(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= DEFAULT_RULE_SNAP:
+            continue
+        out.append(v)
+    return out
+
+
+class _UnionFind:
+    """Cells merged into regions: `find(cell)` is the region's first cell."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def __call__(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+
+def _joined(rules: list[_Rule]) -> list[_Rule]:
+    """Collinear rules that touch or overlap, as one (producers draw a cell's side as several pieces)."""
+    out: list[_Rule] = []
+    for rule in sorted(rules, key=lambda r: (r.horizontal, round(r.at / DEFAULT_RULE_SNAP), r.start)):
+        last = out[-1] if out else None
+        if (last is not None and last.horizontal == rule.horizontal and abs(last.at - rule.at) <= DEFAULT_RULE_SNAP
+                and rule.start <= last.end + DEFAULT_RULE_SNAP):
+            out[-1] = _Rule(last.horizontal, last.at, last.start, max(last.end, rule.end))
+        else:
+            out.append(rule)
+    return out
+
+
+def _components(rules: list[_Rule]) -> list[list[_Rule]]:
+    """Rules that cross one another, as groups: each group one ruled table."""
+    find = _UnionFind(len(rules))
+    parent = find.parent
+    snap = DEFAULT_RULE_SNAP
+    across = [k for k, r in enumerate(rules) if r.horizontal]
+    down = [k for k, r in enumerate(rules) if not r.horizontal]
+    for i in across:
+        h = rules[i]
+        for j in down:
+            v = rules[j]
+            if h.start - snap <= v.at <= h.end + snap and v.start - snap <= h.at <= v.end + snap:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[_Rule]] = {}
+    for k, rule in enumerate(rules):
+        groups.setdefault(find(k), []).append(rule)
+    return list(groups.values())
+
+
+def _covers(rules: list[_Rule], at: float, start: float, end: float) -> bool:
+    snap = DEFAULT_RULE_SNAP
+    return any(abs(r.at - at) <= snap and r.start <= start + snap and r.end >= end - snap for r in rules)
+
+
+@dataclass
+class _Grid:
+    cells: list[list[str]]
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+def _grids(rules: list[_Rule], runs: list[_Run]) -> tuple[list[_Grid], list[_Run]]:
+    """The ruled tables of a page (merged cells repeated) and the runs outside them."""
+    from bisect import bisect_right
+
+    from .pdf import join_lines
+
+    grids: list[_Grid] = []
+    inside: set[int] = set()
+    for group in _components(_joined(rules)):
+        ys = _cluster([r.at for r in group if r.horizontal])
+        xs = _cluster([r.at for r in group if not r.horizontal])
+        if len(ys) < 3 or len(xs) < 3:
+            continue  # a frame or a single rule is no table: at least two rows and two columns
+        across = [r for r in group if r.horizontal]
+        down = [r for r in group if not r.horizontal]
+        rows, cols = len(ys) - 1, len(xs) - 1
+        find = _UnionFind(rows * cols)
+        root = find.parent
+
+        for r in range(rows):
+            for c in range(cols):
+                if c and not _covers(down, xs[c], ys[r], ys[r + 1]):
+                    root[find(r * cols + c)] = find(r * cols + c - 1)  # no rule between: merged across
+                if r and not _covers(across, ys[r], xs[c], xs[c + 1]):
+                    root[find(r * cols + c)] = find((r - 1) * cols + c)  # merged down
+        texts: dict[int, list[_Run]] = {}
+        for k, run in enumerate(runs):
+            cx, cy = (run.x0 + run.x1) / 2, run.y - run.size / 3
+            if not (xs[0] < cx < xs[-1] and ys[0] < cy < ys[-1]):
+                continue
+            r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+            texts.setdefault(find(r * cols + c), []).append(run)
+            inside.add(k)
+        joined: dict[int, str] = {}
+        for cell, found in texts.items():
+            text = ""
+            for group_runs in _baselines(found)[0]:
+                line = "".join(run.text for run in group_runs)
+                text = join_lines(text, line) if text else line
+            joined[cell] = text
+        cells = [[joined.get(find(r * cols + c), "") for c in range(cols)] for r in range(rows)]
+        grids.append(_Grid(cells, xs[0], xs[-1], ys[0], ys[-1]))
+    return grids, [run for k, run in enumerate(runs) if k not in inside]
+
+
+def _in(rule: _Rule, grid: _Grid) -> bool:
+    snap = DEFAULT_RULE_SNAP
+    if rule.horizontal:
+        return grid.top - snap <= rule.at <= grid.bottom + snap and grid.left - snap <= rule.start
+    return grid.left - snap <= rule.at <= grid.right + snap and grid.top - snap <= rule.start
+
+
 def _lines(runs: list[_Run], number: int, height_mm: float) -> list[Line]:
     """Lines in reading order as the PDF reader's lines (points, origin bottom left)."""
     lines = []
@@ -359,11 +517,22 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
     chars = unreadable = 0
     for number, (part, _) in enumerate(reader.pages(), 1):
         runs, (_, height) = reader.runs(part)
-        lines = _lines(runs, number, height)
-        text = "".join(ln.text for ln in lines)
+        grids, outside = _grids(reader.rules, runs)
+        tables = [g for g in grids if is_data_grid(g.cells)]
+        if len(tables) < len(grids):  # a layout table is read as lines
+            _, outside = _grids([r for r in reader.rules if any(_in(r, t) for t in tables)], runs)
+        lines = _lines(outside, number, height)
+        text = "".join(r.text for r in runs)
         chars += len(text)
         unreadable += len(UNREADABLE.findall(text))
-        pages.append(Page(number=number, height=height * POINTS_PER_MM, items=list(lines)))
+        items: list[Line | Table] = list(lines)
+        for grid in tables:
+            table = Table(grid.cells, number, (height - grid.top) * POINTS_PER_MM,
+                          (height - grid.bottom) * POINTS_PER_MM, grid.left * POINTS_PER_MM,
+                          grid.right * POINTS_PER_MM)
+            at = next((k for k, item in enumerate(items) if item.top < table.top), len(items))
+            items.insert(at, table)
+        pages.append(Page(number=number, height=height * POINTS_PER_MM, items=items))
     if chars and unreadable > DEFAULT_MAX_UNMAPPED_SHARE * chars:
         raise UnmappedFont(path, "font without a Unicode map (an embedded OFD font): its text cannot be read")
     if not chars:

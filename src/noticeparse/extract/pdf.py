@@ -610,6 +610,7 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
 # The line model other fixed-layout readers (OFD, OCR) hand their lines to.
 Line = _Line
 Page = _Page
+Table = _Table
 UNREADABLE = _UNREADABLE
 
 
