@@ -71,11 +71,14 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_format(tmp_path: Path) -> None:
-    f = tmp_path / "scan.png"
-    f.write_bytes(b"\x89PNG\r\n\x1a\nrest")
+    import zipfile
+
+    f = tmp_path / "notices.zip"
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr("a.txt", "一、活动时间：9月")
     result = run("extract", str(f))
     assert result.exit_code == EXIT_FAILED
-    assert result.stderr.count("\n") == 1 and "an image (a scan): OCR is not enabled" in result.stderr
+    assert result.stderr.count("\n") == 1 and "use noticeparse batch for .zip archives" in result.stderr
 
 
 def test_damaged_docx_is_one_line(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PARAGRAPHS", "DEFAULT_MAX_TABLE_CELLS", "DEFAULT_MAX_UNZIPPED",
-    "DEFAULT_TIMEOUT", "Limits",
+    "DEFAULT_TIMEOUT", "OCR_MODES", "Limits",
 ]
 
 # No notice is this big; a bigger file is refused before it is read (--max-bytes).
@@ -24,11 +24,16 @@ DEFAULT_MAX_TABLE_CELLS = 1_000_000
 DEFAULT_MAX_PARAGRAPHS = 200_000
 
 
+# OCR of scanned pages: auto (pages that are images without text), force (every page), off.
+OCR_MODES = ("auto", "force", "off")
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The caps an extractor applies."""
+    """What bounds and steers an extractor: its caps, and whether scanned pages are OCR'd."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_unzipped: int = DEFAULT_MAX_UNZIPPED
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS
+    ocr: str = "auto"

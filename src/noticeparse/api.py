@@ -35,6 +35,7 @@ def parse(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     keywords: bool = False,
+    ocr: str = "auto",
 ) -> Notice:
     """Parse one file into a Notice: extract → structure → records → normalize.
 
@@ -43,10 +44,13 @@ def parse(
     (LimitExceeded); a folder, pipe or device is an InputError. Raises an
     InputError subclass when the file cannot be read as a notice, RulesError
     when a rules file is malformed. `rules` is a Rules, one rules file, or several.
+    `ocr` is auto (scanned pages and images read by OCR when `noticeparse[ocr]` is
+    installed), force (every page) or off.
     """
     path = Path(path)
     return _parse_data(
-        path, read_file(path, max_bytes), rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped
+        path, read_file(path, max_bytes), rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped,
+        ocr=ocr,
     )
 
 
@@ -57,9 +61,11 @@ def parse_data(
     rules: RulesArg = None,
     keywords: bool = False,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+    ocr: str = "auto",
 ) -> Notice:
     """Parse the bytes of a file (a zip member, an upload) named `path`; as `parse`."""
-    return _parse_data(path, data, rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped)
+    return _parse_data(path, data, rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped,
+                       ocr=ocr)
 
 
 @dataclass
@@ -99,6 +105,7 @@ def extract(
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
     escape_formulas: bool = True,
     ics_events_only: bool = False,
+    ocr: str = "auto",
 ) -> ExtractResult:
     """Parse every file and write the results as `format` to `output`, or return them.
 
@@ -127,10 +134,11 @@ def extract(
         try:
             if str(path) == STDIN:
                 data = _read_stdin(max_bytes)
-                notice = _parse_data("<stdin>", data, rules=active, keywords=keywords, max_unzipped=max_unzipped)
+                notice = _parse_data("<stdin>", data, rules=active, keywords=keywords, max_unzipped=max_unzipped,
+                                     ocr=ocr)
             else:
                 notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes,
-                               max_unzipped=max_unzipped)
+                               max_unzipped=max_unzipped, ocr=ocr)
             result.notices.append(notice)
         except InputError as exc:
             result.errors.append(exc)
@@ -165,6 +173,7 @@ def batch(
     exclude: Sequence[str] = (),
     escape_formulas: bool = True,
     on_file: Callable[[Any], None] | None = None,
+    ocr: str = "auto",
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -185,7 +194,7 @@ def batch(
         as_paths(inputs), output, formats=formats, jobs=jobs, resume=resume, rules=as_paths(rules),
         keywords=keywords, labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,
         max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
-        on_file=on_file,
+        on_file=on_file, ocr=ocr,
     )
 
 

@@ -54,6 +54,12 @@ escape_option = click.option(
     help="CSV/XLSX: write cells starting with = + - @ as text, never as live spreadsheet formulas.",
 )
 
+ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "force", "off"], case_sensitive=False), default="auto", show_default=True,
+    help='Scans: auto reads pages that are images without text by OCR, force every page, off none '
+         '(needs pip install "noticeparse[ocr]").',
+)
+
 keywords_option = click.option(
     "--keywords", is_flag=True, help="Give each activity its top 5 keywords (jieba TF-IDF; slower to start)."
 )
@@ -92,6 +98,7 @@ def _verbose_line(path: str, seconds: float, notice: Any | None, error: Exceptio
          "xlsx zh].",
 )
 @click.option("--ics-events-only", is_flag=True, help="ics: only events; no to-dos for deadline-only activities.")
+@ocr_option
 @escape_option
 @keywords_option
 @_limits
@@ -99,8 +106,8 @@ def _verbose_line(path: str, seconds: float, notice: Any | None, error: Exceptio
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no notes).")
 @click.option("-v", "--verbose", is_flag=True, help="Per file on stderr: records, time taken, warnings.")
 def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: bool, labels: str | None,
-            ics_events_only: bool, escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
-            rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
+            ics_events_only: bool, ocr: str, escape_formulas: bool, keywords: bool, max_bytes: int,
+            max_unzipped: int, rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
     """Parse FILES (- reads standard input) and print their records.
 
     Formats, by content: .txt, web pages (.html .aspx …), .docx, .doc/.wps
@@ -126,7 +133,7 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
             [str(f) for f in files], format=chosen, output=output, rules=rules, bom=bom,
             labels=labels.lower() if labels else None,  # type: ignore[arg-type]
             keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
-            escape_formulas=escape_formulas, ics_events_only=ics_events_only,
+            escape_formulas=escape_formulas, ics_events_only=ics_events_only, ocr=ocr.lower(),
         )
     except RulesError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -178,6 +185,7 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, take only files matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, leave out files matching (repeatable).")
+@ocr_option
 @escape_option
 @keywords_option
 @_limits
@@ -186,8 +194,8 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
 @click.option("-v", "--verbose", is_flag=True, help="One line per file on stderr: records, time taken, warnings.")
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
           timeout: int, labels: str | None, progress: bool | None, include: tuple[str, ...],
-          exclude: tuple[str, ...], escape_formulas: bool, keywords: bool, max_bytes: int, max_unzipped: int,
-          rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
+          exclude: tuple[str, ...], ocr: str, escape_formulas: bool, keywords: bool, max_bytes: int,
+          max_unzipped: int, rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
     """Parse many files into a folder, in parallel and resumably.
 
     INPUTS are files, folders (recursive: supported files only, the output
@@ -224,7 +232,7 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
             labels=labels.lower() if labels else None,  # type: ignore[arg-type]
             timeout=timeout, progress=False if quiet or verbose else progress, max_bytes=max_bytes,
             max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
-            on_file=said if verbose else None,
+            on_file=said if verbose else None, ocr=ocr.lower(),
         )
     except WriteFailed as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -36,6 +36,7 @@ WarningCode = Literal[
     "no_text",
     "unmapped_font",
     "pdf_tables_skipped",
+    "ocr_low_confidence",
 ]
 
 

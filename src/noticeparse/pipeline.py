@@ -71,8 +71,11 @@ def parse_data(
     rules: RulesArg = None,
     keywords: bool = False,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+    ocr: str = "auto",
 ) -> Notice:
-    """Parse the bytes of a file (a zip member, an upload) named `path` into a Notice."""
+    """Parse the bytes of a file (a zip member, an upload) named `path` into a Notice.
+
+    `ocr` (auto, force, off) says whether scanned pages and images are read by OCR."""
     from .extract import extract_blocks
     from .normalize import normalize_notice
     from .records import tree_to_notice
@@ -80,7 +83,8 @@ def parse_data(
 
     path = Path(path)
     active = resolve_rules(rules)
-    extraction = extract_blocks(path, data, active, Limits(max_bytes=len(data), max_unzipped=max_unzipped))
+    limits = Limits(max_bytes=len(data), max_unzipped=max_unzipped, ocr=ocr)
+    extraction = extract_blocks(path, data, active, limits)
     source = Source(
         path=display_path(path),
         format=extraction.format,

@@ -354,6 +354,15 @@ class KeywordRules(_Model):
     stopwords: list[str]
 
 
+class Confusion(_Model):
+    pattern: Pattern
+    replace: str
+
+
+class OcrRules(_Model):
+    confusions: list[Confusion]
+
+
 class HeadlineRules(_Model):
     title_separators: list[str]
 
@@ -388,6 +397,7 @@ class Rules(_Model):
     pdf: PdfRules
     export: ExportRules
     keywords: KeywordRules
+    ocr: OcrRules
     # Results of text recognisers run with these rules, by recogniser (see `memoized`).
     _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
 

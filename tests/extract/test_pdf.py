@@ -88,12 +88,19 @@ def test_page_number_forms(line: str, rules: Rules) -> None:
     assert any(p.fullmatch(fold_width(line)) for p in rules.pdf.page_numbers)
 
 
-def test_scanned_pdf_is_an_error(rules: Rules) -> None:
-    with pytest.raises(NoTextLayer, match=r"no text layer \(scanned PDF; OCR not enabled\)"):
-        extract_blocks(Path("scan.pdf"), make_pdf.scan_pdf(), rules)
+def test_scanned_pdf_is_an_error_without_ocr(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> None:
+    from noticeparse.extract import Limits, ocr
+
+    off = Limits(ocr="off")
+    with pytest.raises(NoTextLayer, match=r"no text layer \(scanned; OCR is off: --ocr auto reads it\)"):
+        extract_blocks(Path("scan.pdf"), make_pdf.scan_pdf(), rules, off)
     # A scanner app's stamp on every page is not a text layer.
     with pytest.raises(NoTextLayer):
-        extract_blocks(Path("scan.pdf"), make_pdf.scan_pdf(3, stamp="Made with a scanner app"), rules)
+        extract_blocks(Path("scan.pdf"), make_pdf.scan_pdf(3, stamp="Made with a scanner app"), rules, off)
+    # Without the extra, the error names it.
+    monkeypatch.setattr(ocr, "missing_extra", lambda: 'OCR needs the extra: pip install "noticeparse[ocr]"')
+    with pytest.raises(NoTextLayer, match=r'no text layer \(scanned\); OCR needs the extra: pip install'):
+        extract_blocks(Path("scan.pdf"), make_pdf.scan_pdf(), rules)
 
 
 def test_password_protected_pdf(rules: Rules) -> None:
@@ -130,9 +137,9 @@ def test_scanned_real_pdf_exits_1_with_one_line(tmp_path: Path) -> None:
 
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_pdf.scan_pdf())
-    result = CliRunner().invoke(cli, ["extract", str(path)])
+    result = CliRunner().invoke(cli, ["extract", str(path), "--ocr", "off"])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {path}: no text layer (scanned PDF; OCR not enabled)\n"
+    assert result.stderr == f"Error: {path}: no text layer (scanned; OCR is off: --ocr auto reads it)\n"
 
 
 def test_the_same_words_at_different_heights_are_not_furniture(rules: Rules) -> None:

@@ -119,7 +119,6 @@ def test_empty_file_of_every_format(tmp_path: Path, name: str, ok: bool, cause: 
         ("binary.txt", bytes(range(256)) * 40, "binary data, not text"),
         ("truncated.pdf", (REAL / "022.pdf").read_bytes()[:700], "damaged PDF"),
         ("encrypted.pdf", make_pdf.text_pdf([[(72, 700, "Secret")]], user=b"secret"), "encrypted PDF"),
-        ("scan.pdf", make_pdf.scan_pdf(), "no text layer (scanned PDF; OCR not enabled)"),
         ("word.doc", b"plain words, not a Word file", "not a Word/WPS document"),
     ],
 )

@@ -125,6 +125,7 @@ def run_batch(
     exclude: Sequence[str] = (),
     escape_formulas: bool = True,
     on_file: Callable[[Outcome], None] | None = None,
+    ocr: str = "auto",
 ) -> BatchResult:
     """Parse every input into `output_dir`; see journal.py for the files and guarantees.
     `on_file` is called with each finished input's Outcome, in input order."""
@@ -154,7 +155,7 @@ def run_batch(
                                   message=str(error))
                 journal.add(outcome, None)
         state = WorkState(tuple(str(r) for r in rules), frozenset(journal.shas), keywords, max_bytes, max_unzipped,
-                          escape_formulas)
+                          escape_formulas, ocr)
         workers = max(1, jobs or os.cpu_count() or 1)
         if len(todo) <= 1 and not timeout:
             executor: InlineExecutor | LocalPool = InlineExecutor(state)

@@ -63,6 +63,7 @@ class WorkState:
     max_bytes: int = 0
     max_unzipped: int = 0
     escape_formulas: bool = True
+    ocr: str = "auto"
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def rules(self) -> Any:
@@ -122,7 +123,8 @@ def parse_job(job: Job, state: WorkState) -> Outcome:
         if sha in state.done:
             return Outcome(job.name, job.key, sha, "skipped")
         rules = state.rules()
-        notice = parse_data(job.name, data, rules=rules, keywords=state.keywords, max_unzipped=state.max_unzipped)
+        notice = parse_data(job.name, data, rules=rules, keywords=state.keywords, max_unzipped=state.max_unzipped,
+                            ocr=state.ocr)
         line = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False).encode("utf-8") + b"\n"
         table = [[row[c] for c in COLUMNS] for row in rows([notice], rules, state.escape_formulas)]
         return Outcome(job.name, job.key, sha, "ok", notice=line, rows=csv_bytes(table),

@@ -45,7 +45,7 @@ SUFFIXES: dict[str, str] = {
     ".tiff": "image",
     ".bmp": "image",
 }
-SUPPORTED = ("txt", "html", "docx", "doc", "pdf", "ofd")
+SUPPORTED = ("txt", "html", "docx", "doc", "pdf", "ofd", "image")
 _IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 _SNIFF_BYTES = 2048
@@ -83,9 +83,6 @@ def detect_format(path: Path, data: bytes) -> str:
     if fmt == "txt" and path.suffix.lower() in SUFFIXES and SUFFIXES[path.suffix.lower()] != "txt":
         # A .docx or .pdf without its signature is damaged or mislabelled, not text.
         fmt = SUFFIXES[path.suffix.lower()]
-    if fmt == "image":
-        raise UnsupportedFormat(path, "an image (a scan): OCR is not enabled; give the notice as text, Word, PDF "
-                                      "or OFD")
     if fmt not in SUPPORTED:
         raise UnsupportedFormat(path, f"{fmt} input is not supported yet; save it as .txt")
     return fmt

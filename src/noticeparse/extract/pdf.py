@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._labels import parse_label_value
 from .._width import fold_width, plain_spaces
-from ..errors import CorruptFile, EncryptedFile, NoTextLayer, UnmappedFont
+from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
 
@@ -431,7 +431,14 @@ def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules, depth
     if depth > 0:
         return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
     folded = fold_width(line.text)
-    return rules.headings.any_style().match(folded) is not None or parse_label_value(line.text, rules) is not None
+    if rules.headings.any_style().match(folded) is not None:
+        return True
+    label = parse_label_value(line.text, rules)
+    if label is not None and not label.value:
+        # A bare `…：` after a full line that ends mid-sentence is the end of that sentence (a 主送
+        # list wrapped onto `农垦总局：`), not a label of its own.
+        return fold_width(prev.text).rstrip().endswith(tuple(rules.text.sentence_end))
+    return label is not None
 
 
 def _title_like(lines: list[_Line], m: _Metrics, rules: Rules) -> bool:
@@ -568,26 +575,41 @@ def _read(document: Any, data: bytes, rules: Rules) -> _Reading:
 
 
 def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
-    """Blocks of a PDF with a text layer; NoTextLayer for a scan, UnmappedFont for unreadable fonts."""
+    """Blocks of a PDF: its text layer, and OCR of scanned pages (`limits.ocr`: auto reads the pages
+    that are images without text, force every page, off none). NoTextLayer for a scan that cannot
+    be read here, UnmappedFont for unreadable fonts."""
     import pypdfium2 as pdfium
 
+    from .ocr import missing_extra, require
+
+    mode = limits.ocr if limits else "auto"
     document = _open(path, data)
+    warnings: list[NoticeWarning] = []
+    notes: list[str] = []
     try:
         count = len(document)
         reading = _read(document, data, rules)
+        pages = reading.pages
+        if mode != "force" and reading.unreadable > DEFAULT_MAX_UNMAPPED_SHARE * max(reading.chars, 1):
+            raise UnmappedFont(path, f"font without a Unicode map ({reading.font}): its text cannot be read")
+        _remove_furniture(pages, rules)
+        texts = _page_texts(pages)
+        scans = [p.number for p, t in zip(pages, texts, strict=True)
+                 if mode == "force" or (p.images and len(t) < DEFAULT_MIN_PAGE_TEXT)]
+        all_scans = any(p.images for p in pages) and not any(len(t) >= DEFAULT_MIN_PAGE_TEXT for t in texts)
+        if scans and mode != "off" and missing_extra() is None:
+            _ocr_pages(document, pages, scans, warnings, notes, rules)
+            _remove_furniture(pages, rules)
+            texts = _page_texts(pages)
+        elif all_scans:
+            # Images and at most a scanner app's stamp (扫描全能王 创建): a scan.
+            require(path, mode)
     except pdfium.PdfiumError as exc:  # a page-tree cycle, a page that cannot be loaded
         raise CorruptFile(path, f"damaged PDF ({exc})") from exc
+    except LimitExceeded as exc:
+        raise LimitExceeded(path, exc.reason) from exc
     finally:
         document.close()
-    pages = reading.pages
-    if reading.unreadable > DEFAULT_MAX_UNMAPPED_SHARE * max(reading.chars, 1):
-        raise UnmappedFont(path, f"font without a Unicode map ({reading.font}): its text cannot be read")
-    _remove_furniture(pages, rules)
-    texts = _page_texts(pages)
-    if any(p.images for p in pages) and not any(len(t) >= DEFAULT_MIN_PAGE_TEXT for t in texts):
-        # Images and at most a scanner app's stamp (扫描全能王 创建): a scan.
-        raise NoTextLayer(path, "no text layer (scanned PDF; OCR not enabled)")
-    warnings = []
     if not any(texts):
         warnings.append(NoticeWarning(code="no_text", message="the PDF holds no text"))
     scanned = [str(p.number) for p, t in zip(pages, texts, strict=True) if p.images and not t]
@@ -600,11 +622,34 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
         warnings.append(NoticeWarning(
             code="pdf_tables_skipped", message=f"page(s) {pages_named}: tables not read (fonts pdfminer cannot map)"
         ))
-    if reading.unreadable:
+    if reading.unreadable and mode != "force":
         warnings.append(NoticeWarning(
             code="unmapped_font", message=f"{reading.unreadable} characters in {reading.font} could not be read"
         ))
-    return Extraction(format="pdf", blocks=_blocks(pages, rules), pages=count, warnings=warnings)
+    return Extraction(format="pdf", blocks=_blocks(pages, rules), pages=count, warnings=warnings, notes=notes)
+
+
+def _ocr_pages(document: Any, pages: list[_Page], numbers: list[int], warnings: list[NoticeWarning],
+               notes: list[str], rules: Rules) -> None:
+    """Replace the lines of these pages by what OCR reads on them."""
+    from .ocr import DEFAULT_DPI, ENGINE_NAME, fold_punctuation, recognise, render_page
+
+    read: list[list[_Line]] = []
+    for number in numbers:
+        page = document[number - 1]
+        try:
+            found = recognise(render_page(page), number, page.get_height())
+        finally:
+            page.close()
+        entry = pages[number - 1]
+        entry.items = [i for i in entry.items if isinstance(i, _Table) and number not in numbers] + list(found.lines)
+        read.append(found.lines)
+        notes.append(f"page {number}: OCR ({ENGINE_NAME}, {DEFAULT_DPI} dpi, mean confidence {found.confidence:.2f})")
+        if found.low:
+            warnings.append(NoticeWarning(
+                code="ocr_low_confidence", message=f"page {number}: {found.low} line(s) read with low confidence"
+            ))
+    fold_punctuation(read, rules)
 
 
 # The line model other fixed-layout readers (OFD, OCR) hand their lines to.
