@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from .errors import InputError
 
@@ -96,7 +96,7 @@ def extract(
     paths: Paths,
     *,
     format: str | None = None,
-    output: str | Path | None = None,
+    output: str | Path | IO[Any] | None = None,
     rules: RulesArg = None,
     bom: bool = True,
     labels: Literal["zh", "en"] | None = None,
@@ -112,7 +112,8 @@ def extract(
     `format` is json, jsonl, csv, xlsx, parquet or ics (default: what `output`'s
     extension names, else json; a format that contradicts the extension is a
     ValueError); without `output` the result's `output` holds the text (bytes for
-    xlsx/parquet). `"-"` reads standard input (its format sniffed from the content).
+    xlsx/parquet); an open stream as `output` is written to as the text is made.
+    `"-"` reads standard input (its format sniffed from the content).
     `labels` names the columns of tabular formats in Chinese or English (default:
     CSV/Parquet en, XLSX zh); `keywords` adds each activity's top words.
 
@@ -124,7 +125,8 @@ def extract(
 
     from .export import format_for, render_notices
 
-    target = Path(output) if output else None
+    stream = output if hasattr(output, "write") else None
+    target = Path(output) if output and stream is None else None  # type: ignore[arg-type]
     fmt = format_for(target, format)
     active = resolve_rules(rules)
     result = ExtractResult()
@@ -146,7 +148,9 @@ def extract(
     options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active,
                             escape_formulas=escape_formulas, ics_events_only=ics_events_only)
     if result.notices or not result.errors:
-        if target is None:
+        if stream is not None:
+            note = write_notices(result.notices, fmt, None, options=options, stream=stream)
+        elif target is None:
             result.output, note = render_notices(result.notices, fmt, options=options)
         else:
             note = write_notices(result.notices, fmt, target, options=options)

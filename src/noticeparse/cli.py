@@ -130,7 +130,8 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
         click.echo(f"note: --labels does not change {chosen} output", err=True)
     try:
         result = api.extract(
-            [str(f) for f in files], format=chosen, output=output, rules=rules, bom=bom,
+            [str(f) for f in files], format=chosen, output=output if output is not None else sys.stdout,
+            rules=rules, bom=bom,
             labels=labels.lower() if labels else None,  # type: ignore[arg-type]
             keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
             escape_formulas=escape_formulas, ics_events_only=ics_events_only, ocr=ocr.lower(),

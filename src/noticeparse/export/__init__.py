@@ -137,8 +137,9 @@ def write_notices(
     output: Path | None = None,
     *,
     options: ExportOptions | None = None,
+    stream: IO[Any] | None = None,
 ) -> str | None:
-    """Write `notices` as `fmt` to `output` (atomically) or to standard output.
+    """Write `notices` as `fmt` to `output` (atomically), to `stream`, or to standard output.
 
     Returns the exporter's one-line note, if it has one. Raises OutputError when
     a binary format would go to a terminal.
@@ -147,6 +148,11 @@ def write_notices(
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}_format")
     opts = options or ExportOptions()
+    if stream is not None:
+        target = getattr(stream, "buffer", stream) if module.BINARY else stream
+        note_: str | None = module.write(notices, target, options=opts)
+        target.flush()
+        return note_
     if output is None:
         if module.BINARY:
             if sys.stdout.isatty():
