@@ -178,6 +178,8 @@ def batch(
     escape_formulas: bool = True,
     on_file: Callable[[Any], None] | None = None,
     ocr: str = "auto",
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Parse files, folders, globs and .zip archives into the folder `output`, in parallel, resumably.
 
@@ -191,6 +193,8 @@ def batch(
     InputError for an input path that does not exist, OutputError when the
     folder cannot be used (WriteFailed when it stops taking writes); a file
     that fails is recorded in errors.jsonl and counted, never raised.
+    `engine="dask"` (or a `scheduler` address such as tcp://host:8786) runs the files as
+    partitions on a Dask cluster (the extra noticeparse[dask]); the outputs are the same bytes.
     """
     from .batch import run_batch
 
@@ -198,7 +202,7 @@ def batch(
         as_paths(inputs), output, formats=formats, jobs=jobs, resume=resume, rules=as_paths(rules),
         keywords=keywords, labels=labels, timeout=timeout, progress=progress, max_bytes=max_bytes,
         max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
-        on_file=on_file, ocr=ocr,
+        on_file=on_file, ocr=ocr, engine=engine, scheduler=scheduler,
     )
 
 

@@ -187,6 +187,10 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, take only files matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, leave out files matching (repeatable).")
 @ocr_option
+@click.option("--engine", type=click.Choice(["local", "dask"], case_sensitive=False), default="local",
+              show_default=True, help="local: worker processes here; dask: a LocalCluster of -j workers.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run on this Dask cluster (tcp://host:8786); outputs must be on storage every worker sees.")
 @escape_option
 @keywords_option
 @_limits
@@ -195,8 +199,9 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
 @click.option("-v", "--verbose", is_flag=True, help="One line per file on stderr: records, time taken, warnings.")
 def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs: int | None, resume: bool,
           timeout: int, labels: str | None, progress: bool | None, include: tuple[str, ...],
-          exclude: tuple[str, ...], ocr: str, escape_formulas: bool, keywords: bool, max_bytes: int,
-          max_unzipped: int, rules: tuple[Path, ...], quiet: bool, verbose: bool) -> None:
+          exclude: tuple[str, ...], ocr: str, engine: str, scheduler: str | None, escape_formulas: bool,
+          keywords: bool, max_bytes: int, max_unzipped: int, rules: tuple[Path, ...], quiet: bool,
+          verbose: bool) -> None:
     """Parse many files into a folder, in parallel and resumably.
 
     INPUTS are files, folders (recursive: supported files only, the output
@@ -211,7 +216,7 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
     import signal
 
     from . import api
-    from .batch import WriteFailed
+    from .batch import DaskMissing, SchedulerUnreachable, WriteFailed
 
     wanted = tuple(dict.fromkeys(("jsonl", "csv", *(f.lower() for f in formats))))
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -233,11 +238,15 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
             labels=labels.lower() if labels else None,  # type: ignore[arg-type]
             timeout=timeout, progress=False if quiet or verbose else progress, max_bytes=max_bytes,
             max_unzipped=max_unzipped, include=include, exclude=exclude, escape_formulas=escape_formulas,
-            on_file=said if verbose else None, ocr=ocr.lower(),
+            on_file=said if verbose else None, ocr=ocr.lower(), engine=engine.lower(),  # type: ignore[arg-type]
+            scheduler=scheduler,
         )
     except WriteFailed as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_FAILED) from None
+    except (SchedulerUnreachable, DaskMissing) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     except (RulesError, OutputError, InputError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None

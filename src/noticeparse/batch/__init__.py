@@ -21,13 +21,13 @@ from typing import Any
 
 from .._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
 from ..errors import InputError
-from .executors import InlineExecutor, LocalPool
+from .executors import DaskExecutor, DaskMissing, InlineExecutor, LocalPool, SchedulerUnreachable
 from .inputs import find_jobs, stat_key
 from .journal import ERRORS, NOTICES, BatchResult, Journal, WriteFailed
 from .work import Job, Outcome, WorkState, read_job
 
-__all__ = ["DEFAULT_TIMEOUT", "FINAL_FILES", "BatchResult", "Job", "WriteFailed", "errors_of", "find_jobs",
-           "run_batch"]
+__all__ = ["DEFAULT_TIMEOUT", "FINAL_FILES", "BatchResult", "DaskMissing", "Job", "SchedulerUnreachable",
+           "WriteFailed", "errors_of", "find_jobs", "run_batch"]
 
 # Formats written at the end from notices.jsonl, and their file names.
 FINAL_FILES = {
@@ -126,6 +126,8 @@ def run_batch(
     escape_formulas: bool = True,
     on_file: Callable[[Outcome], None] | None = None,
     ocr: str = "auto",
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Parse every input into `output_dir`; see journal.py for the files and guarantees.
     `on_file` is called with each finished input's Outcome, in input order."""
@@ -157,8 +159,11 @@ def run_batch(
         state = WorkState(tuple(str(r) for r in rules), frozenset(journal.shas), keywords, max_bytes, max_unzipped,
                           escape_formulas, ocr)
         workers = max(1, jobs or os.cpu_count() or 1)
-        if len(todo) <= 1 and not timeout:
-            executor: InlineExecutor | LocalPool = InlineExecutor(state)
+        executor: InlineExecutor | LocalPool | DaskExecutor
+        if engine == "dask" or scheduler is not None:
+            executor = DaskExecutor(state, scheduler, workers)
+        elif len(todo) <= 1 and not timeout:
+            executor = InlineExecutor(state)
         else:
             executor = LocalPool(workers, state, timeout)
         show = sys.stderr.isatty() if progress is None else progress
@@ -171,7 +176,8 @@ def run_batch(
 
 
 def _write_in_order(
-    todo: list[Job], executor: InlineExecutor | LocalPool, journal: Journal, changed: set[str], bar: _Bar,
+    todo: list[Job], executor: InlineExecutor | LocalPool | DaskExecutor, journal: Journal, changed: set[str],
+    bar: _Bar,
     on_file: Callable[[Outcome], None] | None = None,
 ) -> None:
     waiting: dict[int, Outcome] = {}

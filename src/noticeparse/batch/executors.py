@@ -9,6 +9,7 @@ unfinished one, so results waiting to be written stay bounded.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 
 from .work import Job, Outcome, WorkState, parse_job
 
-__all__ = ["Executor", "InlineExecutor", "LocalPool"]
+__all__ = ["DaskExecutor", "DaskMissing", "Executor", "InlineExecutor", "LocalPool", "SchedulerUnreachable"]
 
 # How far ahead of the oldest unfinished job new jobs may start, per worker.
 WINDOW_PER_WORKER = 64
@@ -177,3 +178,71 @@ class LocalPool:
             message = f"{job.name}: took over {self.timeout:g} s (the per-file time limit)"
             return Outcome(job.name, job.key, None, "failed", error_class="LimitExceeded", message=message), True
         return None
+
+
+# Files per Dask task: a task costs the scheduler a few milliseconds, so one per file would
+# dominate; a partition of many files amortises it and still spreads the work.
+DEFAULT_PARTITION = 100
+
+
+def _parse_partition(jobs: list[tuple[int, Job]], state: WorkState) -> list[tuple[int, Outcome]]:
+    """A Dask task: parse a partition of jobs in a worker (the paths are read there)."""
+    return [(k, parse_job(job, state)) for k, job in jobs]
+
+
+class DaskExecutor:
+    """Partitions of jobs as tasks on a Dask cluster (`scheduler` an address, or None for a
+    LocalCluster of `workers` processes). A worker that dies loses its tasks to the scheduler,
+    which runs them again elsewhere; results come back to this process, which writes them."""
+
+    def __init__(self, state: WorkState, scheduler: str | None = None, workers: int = 2,
+                 partition: int = DEFAULT_PARTITION, timeout: float = 0) -> None:
+        self.state = state
+        self.scheduler = scheduler
+        self.workers = workers
+        self.partition = max(1, partition)
+        self.timeout = timeout
+
+    def _client(self) -> Any:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise DaskMissing('the Dask executor needs the extra: pip install "noticeparse[dask]"') from None
+        if self.scheduler is None:
+            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            return Client(cluster)
+        try:
+            return Client(self.scheduler, timeout=DEFAULT_CONNECT_SECONDS)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from exc
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome]]:
+        from distributed import as_completed
+
+        client = self._client()
+        try:
+            indexed = list(enumerate(jobs))
+            parts = [indexed[k : k + self.partition] for k in range(0, len(indexed), self.partition)]
+            from dataclasses import replace
+
+            state = client.scatter(replace(self.state, cache={}), broadcast=True)
+            futures = [client.submit(_parse_partition, part, state, pure=False, retries=3) for part in parts]
+            for future in as_completed(futures):
+                yield from future.result()
+        finally:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and self.scheduler is None:
+                cluster.close()
+
+
+DEFAULT_CONNECT_SECONDS = 10
+
+
+class DaskMissing(ImportError):
+    """Raised when the Dask executor is asked for without the extra installed."""
+
+
+class SchedulerUnreachable(ConnectionError):
+    """Raised when the Dask scheduler given cannot be reached."""
