@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 from .export import ExportOptions, write_notices
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED
 from .models import Notice
-from .pipeline import RulesArg, as_paths, read_file, resolve_rules
-from .pipeline import parse_data as _parse_data
+from .pipeline import RulesArg, as_paths, parse_data, read_file, resolve_rules
 
 __all__ = [
     "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "schema", "schema_json",
@@ -48,24 +47,10 @@ def parse(
     installed), force (every page) or off.
     """
     path = Path(path)
-    return _parse_data(
+    return parse_data(
         path, read_file(path, max_bytes), rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped,
         ocr=ocr,
     )
-
-
-def parse_data(
-    path: str | Path,
-    data: bytes,
-    *,
-    rules: RulesArg = None,
-    keywords: bool = False,
-    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
-    ocr: str = "auto",
-) -> Notice:
-    """Parse the bytes of a file (a zip member, an upload) named `path`; as `parse`."""
-    return _parse_data(path, data, rules=resolve_rules(rules), keywords=keywords, max_unzipped=max_unzipped,
-                       ocr=ocr)
 
 
 @dataclass
@@ -136,7 +121,7 @@ def extract(
         try:
             if str(path) == STDIN:
                 data = _read_stdin(max_bytes)
-                notice = _parse_data("<stdin>", data, rules=active, keywords=keywords, max_unzipped=max_unzipped,
+                notice = parse_data("<stdin>", data, rules=active, keywords=keywords, max_unzipped=max_unzipped,
                                      ocr=ocr)
             else:
                 notice = parse(path, rules=active, keywords=keywords, max_bytes=max_bytes,
