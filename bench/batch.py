@@ -1,4 +1,5 @@
-"""Batch throughput: files/s of `noticeparse batch` with 1 worker and with N, on a generated tree.
+"""Batch throughput: files/s of `noticeparse batch` with 1 worker and with N, on a generated tree,
+and, with the extra noticeparse[dask], the Dask executor on a LocalCluster of N workers.
 
 The tree holds distinct variants of the bundled sample (2,000 files by default:
 a different date and attachment line each, so none is a duplicate). Each run
@@ -7,6 +8,7 @@ the best of `--repeat` runs.
 
     python bench/batch.py                 # 2,000 files, 1 job against 2 jobs
     python bench/batch.py --files 500 --jobs 4
+    python bench/batch.py --dask          # also the Dask executor (target: within 15% of the pool)
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "gongqingcheng-quality-month-plan-2024.txt"
 # The speed-up two workers must reach over one (issue 7).
 TARGET_SPEEDUP = 1.7
+# The Dask executor on N local workers against the local pool of N (issue 21).
+TARGET_DASK_SHARE = 0.85
 
 
 def make_tree(folder: Path, count: int) -> None:
@@ -34,13 +38,13 @@ def make_tree(folder: Path, count: int) -> None:
         (sub / f"notice-{k:05d}.txt").write_text(f"{variant}\n附件：清单{k}\n", encoding="utf-8")
 
 
-def files_per_second(tree: Path, out: Path, jobs: int, count: int) -> float:
+def files_per_second(tree: Path, out: Path, jobs: int, count: int, engine: str = "local") -> float:
     import noticeparse
 
     if out.exists():
         shutil.rmtree(out)
     start = time.perf_counter()
-    result = noticeparse.batch([tree], out, jobs=jobs, progress=False)
+    result = noticeparse.batch([tree], out, jobs=jobs, progress=False, engine=engine)  # type: ignore[arg-type]
     took = time.perf_counter() - start
     assert result.ok == count, result.summary()
     return count / took
@@ -51,16 +55,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=int, default=2000)
     ap.add_argument("--jobs", type=int, default=2, help="workers to compare with one")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--dask", action="store_true", help="also time the Dask executor (LocalCluster)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "tree"
         make_tree(tree, args.files)
         one = max(files_per_second(tree, Path(tmp) / "o1", 1, args.files) for _ in range(args.repeat))
         many = max(files_per_second(tree, Path(tmp) / "on", args.jobs, args.files) for _ in range(args.repeat))
+        dask = (max(files_per_second(tree, Path(tmp) / "od", args.jobs, args.files, "dask")
+                    for _ in range(args.repeat)) if args.dask else None)
     speedup = many / one
     print(f"{args.files} files, {os.cpu_count()} CPUs: 1 job {one:.0f} files/s, {args.jobs} jobs {many:.0f} files/s, "
           f"speed-up {speedup:.2f}x (target >= {TARGET_SPEEDUP}x for 2 jobs)")
-    return 0 if args.jobs != 2 or speedup >= TARGET_SPEEDUP else 1
+    ok = args.jobs != 2 or speedup >= TARGET_SPEEDUP
+    if dask is not None:
+        share = dask / many
+        print(f"dask LocalCluster of {args.jobs}: {dask:.0f} files/s = {share:.2f} of the local pool "
+              f"(target >= {TARGET_DASK_SHARE})")
+        ok = ok and share >= TARGET_DASK_SHARE
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -42,10 +42,17 @@ class InlineExecutor:
             yield k, parse_job(job, self.state)
 
 
+# Signals held back while a worker is forked: one that lands in the fork's first instants
+# would otherwise interrupt the child's start-up with a traceback.
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 def _serve(conn: Any, state: WorkState) -> None:
     """A worker's loop: receive (position, job), send back (position, outcome)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a Ctrl-C held during the fork is dropped here
     try:
         while True:
             message = conn.recv()
@@ -74,7 +81,14 @@ class _Worker:
     def __init__(self, context: Any, state: WorkState) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, state), daemon=True)
-        self.process.start()
+        held = hasattr(signal, "pthread_sigmask")
+        if held:
+            signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # delivered to this process right after
+        try:
+            self.process.start()
+        finally:
+            if held:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         child.close()
         self.job: tuple[int, Job] | None = None
         self.started = 0.0
