@@ -93,11 +93,15 @@ def test_a_dask_cluster_writes_the_bytes_of_a_local_run(tmp_path: Path, cluster)
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster) -> None:
     address, workers = cluster
-    source = _inputs(tmp_path / "in", 600)
+    source = _inputs(tmp_path / "in", 1500)
     noticeparse.batch(source, tmp_path / "local", jobs=2, progress=False)
     run = subprocess.Popen([sys.executable, "-m", "noticeparse", "batch", str(source), "-o", str(tmp_path / "dask"),
                             "--scheduler", address], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    manifest = tmp_path / "dask" / "manifest.jsonl"
+    deadline = time.monotonic() + 120
+    while not (manifest.exists() and manifest.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first partitions are in: the run is under way
+    assert run.poll() is None, "the kill must land mid-run"
     os.killpg(workers[0].pid, signal.SIGKILL)  # the worker and its nanny, as a lost machine
     _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err.decode()
