@@ -90,11 +90,15 @@ class _Worker:
             if held:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         child.close()
-        self.job: tuple[int, Job] | None = None
+        # Jobs sent and not answered, oldest first: the head is in work, the next waits in the pipe
+        # (so the worker never idles while this process writes a result).
+        self.jobs: list[tuple[int, Job]] = []
         self.started = 0.0
 
     def give(self, k: int, job: Job) -> None:
-        self.job, self.started = (k, job), time.monotonic()
+        if not self.jobs:
+            self.started = time.monotonic()
+        self.jobs.append((k, job))
         self.conn.send((k, job))
 
     def kill(self) -> None:
@@ -114,6 +118,9 @@ class _Worker:
 
 class LocalPool:
     """Worker processes on this machine (fork on Linux, so the pipeline is imported once)."""
+
+    # Jobs a worker holds at once: the one in work and the next.
+    DEPTH = 2
 
     def __init__(self, workers: int, state: WorkState, timeout: float = 0) -> None:
         self.workers = max(1, workers)
@@ -140,30 +147,37 @@ class LocalPool:
         pool = [_Worker(context, self.state) for _ in range(min(self.workers, len(jobs)) or 1)]
         window = WINDOW_PER_WORKER * self.workers
         unfinished: set[int] = set()
+        again: list[int] = []  # jobs queued behind a worker that died: sent anew
         following = 0
         try:
             while following < len(jobs) or unfinished:
                 for worker in pool:
-                    oldest = min(unfinished, default=following)
-                    if worker.job is None and following < len(jobs) and following < oldest + window:
-                        unfinished.add(following)
-                        worker.give(following, jobs[following])
-                        following += 1
-                busy = [w for w in pool if w.job is not None]
+                    while len(worker.jobs) < self.DEPTH:
+                        if again:
+                            k = again.pop(0)
+                        elif following < len(jobs) and following < min(unfinished, default=following) + window:
+                            k, following = following, following + 1
+                            unfinished.add(k)
+                        else:
+                            break
+                        worker.give(k, jobs[k])
+                busy = [w for w in pool if w.jobs]
                 waits = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 wait(waits, timeout=self._next_deadline(busy))
                 for index, worker in enumerate(pool):
-                    done = self._collect(worker)
-                    if done is None:
-                        continue
-                    outcome, replace = done
-                    k = worker.job[0] if worker.job else -1
-                    worker.job = None
-                    if replace:
-                        worker.kill()
-                        pool[index] = _Worker(context, self.state)
-                    unfinished.discard(k)
-                    yield k, outcome
+                    while worker.jobs:
+                        done = self._collect(worker)
+                        if done is None:
+                            break
+                        outcome, replace = done
+                        k, _ = worker.jobs.pop(0)
+                        worker.started = time.monotonic()
+                        unfinished.discard(k)
+                        yield k, outcome
+                        if replace:
+                            again.extend(j for j, _ in worker.jobs)
+                            worker.kill()
+                            pool[index] = worker = _Worker(context, self.state)
         finally:
             for worker in pool:
                 worker.stop()
@@ -175,10 +189,8 @@ class LocalPool:
         return max(0.0, min(w.started + self.timeout - now for w in busy))
 
     def _collect(self, worker: _Worker) -> tuple[Outcome, bool] | None:
-        """(outcome, whether the worker must be replaced) when its job is over, else None."""
-        if worker.job is None:
-            return None
-        _, job = worker.job
+        """(outcome, whether the worker must be replaced) when its head job is over, else None."""
+        _, job = worker.jobs[0]
         try:
             if worker.conn.poll():
                 _, outcome = worker.conn.recv()
