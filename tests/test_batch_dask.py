@@ -91,17 +91,24 @@ def test_a_dask_cluster_writes_the_bytes_of_a_local_run(tmp_path: Path, cluster)
     _same(tmp_path / "local", tmp_path / "dask")
 
 
-def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster) -> None:
-    address, workers = cluster
-    source = _inputs(tmp_path / "in", 1500)
-    noticeparse.batch(source, tmp_path / "local", jobs=2, progress=False)
-    run = subprocess.Popen([sys.executable, "-m", "noticeparse", "batch", str(source), "-o", str(tmp_path / "dask"),
-                            "--scheduler", address], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    manifest = tmp_path / "dask" / "manifest.jsonl"
+def _start_batch(source: Path, out: Path, address: str) -> subprocess.Popen[bytes]:
+    """The batch as a process of its own group, once its first results are committed."""
+    run = subprocess.Popen([sys.executable, "-m", "noticeparse", "batch", str(source), "-o", str(out),
+                            "--scheduler", address], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           start_new_session=True)
+    manifest = out / "manifest.jsonl"
     deadline = time.monotonic() + 120
     while not (manifest.exists() and manifest.stat().st_size) and time.monotonic() < deadline:
         time.sleep(0.01)  # the first partitions are in: the run is under way
     assert run.poll() is None, "the kill must land mid-run"
+    return run
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster) -> None:
+    address, workers = cluster
+    source = _inputs(tmp_path / "in", 1500)
+    noticeparse.batch(source, tmp_path / "local", jobs=2, progress=False)
+    run = _start_batch(source, tmp_path / "dask", address)
     os.killpg(workers[0].pid, signal.SIGKILL)  # the worker and its nanny, as a lost machine
     _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err.decode()
@@ -110,14 +117,11 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster) -> None:
 
 def test_the_driver_killed_then_resumed(tmp_path: Path, cluster) -> None:
     address, _ = cluster
-    source = _inputs(tmp_path / "in", 400)
+    source = _inputs(tmp_path / "in", 1500)
     noticeparse.batch(source, tmp_path / "local", jobs=2, progress=False)
-    run = subprocess.Popen([sys.executable, "-m", "noticeparse", "batch", str(source), "-o", str(tmp_path / "dask"),
-                            "--scheduler", address], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)
-    time.sleep(2.0)
+    run = _start_batch(source, tmp_path / "dask", address)
     os.killpg(run.pid, signal.SIGKILL)
-    run.wait()
+    run.communicate()
     again = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "dask"), "--scheduler", address,
                                      "--resume"])
     assert again.exit_code == EXIT_OK, again.stderr
