@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from .work import Job, Outcome, WorkState, parse_job
@@ -209,6 +210,8 @@ class LocalPool:
 # Files per Dask task: a task costs the scheduler a few milliseconds, so one per file would
 # dominate; a partition of many files amortises it and still spreads the work.
 DEFAULT_PARTITION = 100
+# Seconds to wait for a Dask scheduler to answer.
+DEFAULT_CONNECT_SECONDS = 10
 
 
 def _parse_partition(jobs: list[tuple[int, Job]], state: WorkState) -> list[tuple[int, Outcome]]:
@@ -222,12 +225,11 @@ class DaskExecutor:
     which runs them again elsewhere; results come back to this process, which writes them."""
 
     def __init__(self, state: WorkState, scheduler: str | None = None, workers: int = 2,
-                 partition: int = DEFAULT_PARTITION, timeout: float = 0) -> None:
+                 partition: int = DEFAULT_PARTITION) -> None:
         self.state = state
         self.scheduler = scheduler
         self.workers = workers
         self.partition = max(1, partition)
-        self.timeout = timeout
 
     def _client(self) -> Any:
         try:
@@ -250,8 +252,6 @@ class DaskExecutor:
         try:
             indexed = list(enumerate(jobs))
             parts = [indexed[k : k + self.partition] for k in range(0, len(indexed), self.partition)]
-            from dataclasses import replace
-
             state = client.scatter(replace(self.state, cache={}), broadcast=True)
             futures = [client.submit(_parse_partition, part, state, pure=False, retries=3) for part in parts]
             for future in as_completed(futures):
@@ -261,9 +261,6 @@ class DaskExecutor:
             client.close()
             if cluster is not None and self.scheduler is None:
                 cluster.close()
-
-
-DEFAULT_CONNECT_SECONDS = 10
 
 
 class DaskMissing(ImportError):

@@ -21,7 +21,7 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
     from .ocr import DEFAULT_DPI, ENGINE_NAME, fold_punctuation, recognise, require
 
     mode = limits.ocr if limits else "auto"
-    require(path, "off" if mode == "off" else mode)
+    require(path, mode)
     import cv2
     import numpy as np
 

@@ -641,8 +641,7 @@ def _ocr_pages(document: Any, pages: list[_Page], numbers: list[int], warnings: 
             found = recognise(render_page(page), number, page.get_height())
         finally:
             page.close()
-        entry = pages[number - 1]
-        entry.items = [i for i in entry.items if isinstance(i, _Table) and number not in numbers] + list(found.lines)
+        pages[number - 1].items = list(found.lines)
         read.append(found.lines)
         notes.append(f"page {number}: OCR ({ENGINE_NAME}, {DEFAULT_DPI} dpi, mean confidence {found.confidence:.2f})")
         if found.low:

@@ -68,8 +68,9 @@ def normalize_notice(notice: Notice, rules: Rules) -> Notice:
             context = above.get(key) or _heading_date(act.path, ref, rules) or title_month
             result = _time(act.time.raw, ref, rules, act.time.label, context)
             act.time.start, act.time.end = result.start, result.end
-            if _dated(result):
-                above[key] = _dated(result)  # type: ignore[assignment]
+            dated = _dated(result)
+            if dated:
+                above[key] = dated
             if result.status == "unparsed":
                 notice.warnings.append(
                     NoticeWarning(

@@ -344,16 +344,17 @@ def tree_to_metadata(tree: Tree, rules: Rules, page_meta: dict[str, str] | None 
     headline) fills what it does not.
     """
     page = page_meta or {}
+    named = bool(page.get("title") or page.get("headline"))  # the page names the notice too
     head = [b for b in tree.blocks[: _first_heading(tree)] if b.kind == "paragraph"]
     signed = min((i for i, role in tree.roles.items() if role == "date"), default=None)
-    if (page.get("title") or page.get("headline")) and signed is not None and any(
+    if named and signed is not None and any(
         b.index > signed and _read_doc_number(b.text, rules) for b in head
     ):
         # A forwarding note (转发…的通知) whose 落款 is followed by another organ's document with
         # its own 发文字号: that title and 字号 are the forwarded document's; the page names the notice.
         head = [b for b in head if b.index < signed]
     doc_number = _doc_number(head, rules) or _page_doc_number(page, rules)
-    title, title_at = _title(head, tree, rules, fallback=bool(page.get("title") or page.get("headline")))
+    title, title_at = _title(head, tree, rules, fallback=named)
     if title is None:
         title, title_at = _styled_title(head, tree, rules)
     if title is None:
