@@ -144,3 +144,33 @@ def test_a_local_dask_cluster(tmp_path: Path) -> None:
     _same(tmp_path / "local", tmp_path / "dask")
 
 
+
+
+def test_parts_written_before_the_driver_died_are_read_not_parsed_again(tmp_path: Path, cluster) -> None:
+    """The workers wrote every part, then the driver died before merging any: --resume completes
+    from the parts alone — with no cluster at all — and the parts are removed once merged; a part
+    cut short is never trusted (its inputs need the cluster again)."""
+    from noticeparse.batch import find_jobs
+    from noticeparse.batch.executors import DaskExecutor
+    from noticeparse.batch.work import Job, WorkState
+
+    address, _ = cluster
+    source = _inputs(tmp_path / "in", 250)
+    noticeparse.batch(source, tmp_path / "local", jobs=2, progress=False)
+    out = tmp_path / "dask"
+    jobs = [j for j in find_jobs([source], skip=[out]) if isinstance(j, Job)]
+    executor = DaskExecutor(WorkState(max_bytes=1 << 26, max_unzipped=1 << 28), address, folder=out,
+                            positions={j.key: k for k, j in enumerate(jobs)})
+    assert len(list(executor.run(jobs))) == 250  # results read back, never merged: the driver "died" here
+    parts = sorted((out / "parts").iterdir())
+    assert [p.name for p in parts] == [f"part-{k:05d}.jsonl" for k in range(5)]  # partitions of 50
+    cut = parts[1].read_bytes()
+    parts[1].write_bytes(cut[: len(cut) // 2])
+    nowhere = f"tcp://127.0.0.1:{_free_port()}"
+    failed = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--scheduler", nowhere, "--resume"])
+    assert failed.exit_code == EXIT_USAGE and "cannot reach the Dask scheduler" in failed.stderr
+    parts[1].write_bytes(cut)
+    again = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--scheduler", nowhere, "--resume"])
+    assert again.exit_code == EXIT_OK, again.stderr
+    _same(tmp_path / "local", out)
+    assert not (out / "parts").exists()

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         extract,
         parse,
         parse_data,
+        report,
         schema,
         schema_json,
         to_dataframe,
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "api": (
-        "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "schema", "schema_json",
-        "to_dataframe",
+        "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "report", "schema",
+        "schema_json", "to_dataframe",
     ),
     "batch": ("BatchResult",),
     "errors": (
@@ -85,6 +86,7 @@ __all__ = [
     "load_rules",
     "parse",
     "parse_data",
+    "report",
     "schema",
     "schema_json",
     "to_dataframe",

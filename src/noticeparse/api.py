@@ -20,7 +20,7 @@ from .models import Notice
 from .pipeline import RulesArg, as_paths, parse_data, read_file, resolve_rules
 
 __all__ = [
-    "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "schema", "schema_json",
+    "ExtractResult", "activity_rows", "batch", "extract", "parse", "parse_data", "report", "schema", "schema_json",
     "to_dataframe",
 ]
 
@@ -131,7 +131,8 @@ def extract(
             result.errors.append(exc)
         result.seconds.append(time.perf_counter() - started)
     options = ExportOptions(bom=bom, many=len(paths) > 1, labels=labels, rules=active,
-                            escape_formulas=escape_formulas, ics_events_only=ics_events_only)
+                            escape_formulas=escape_formulas, ics_events_only=ics_events_only,
+                            failures=tuple((e.path or "", e.reason) for e in result.errors))
     if result.notices or not result.errors:
         if stream is not None:
             note = write_notices(result.notices, fmt, None, options=options, stream=stream)
@@ -141,6 +142,75 @@ def extract(
             note = write_notices(result.notices, fmt, target, options=options)
         if note:
             result.notes.append(note)
+    return result
+
+
+def _own_output(path: Path, max_bytes: int) -> list[Notice] | None:
+    """The notices in a .json/.jsonl file written by noticeparse (extract or batch), else None."""
+    if path.suffix.lower() not in (".json", ".jsonl", ".ndjson"):
+        return None
+    from pydantic import ValidationError
+
+    text = read_file(path, max_bytes).decode("utf-8", "replace").strip()
+    try:
+        if path.suffix.lower() == ".json":
+            loaded = json.loads(text)
+            items = loaded if isinstance(loaded, list) else [loaded]
+            return [Notice.model_validate(item) for item in items]
+        return [Notice.model_validate_json(line) for line in text.splitlines() if line.strip()]
+    except (ValueError, ValidationError):
+        return None  # another JSON file: not ours (a .json notice is not a format we read either)
+
+
+def report(
+    inputs: Notice | Paths | Iterable[Notice | str | PathLike[str]],
+    output: str | Path | IO[str] | None = None,
+    *,
+    labels: Literal["zh", "en"] | None = None,
+    rules: RulesArg = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unzipped: int = DEFAULT_MAX_UNZIPPED,
+    ocr: str = "auto",
+) -> ExtractResult:
+    """Write the HTML report of `inputs` to `output` (a path, an open text stream, or None to get it
+    back in the result's `output`): one static page with each notice's metadata, a timeline, a
+    responsibility matrix and every record beside its source span, and a summary when there are
+    several. Inputs are Notice objects, files to parse, or noticeparse's own .json/.jsonl output
+    (its records are shown; their source text is read again from the files where they still are).
+    A file that fails is listed in the report and in the result's `errors`.
+    """
+    from .export import render_notices
+
+    active = resolve_rules(rules)
+    items: list[Notice | str | PathLike[str]]
+    if isinstance(inputs, Notice):
+        items = [inputs]
+    elif isinstance(inputs, str | PathLike):
+        items = [inputs]
+    else:
+        items = list(inputs)  # type: ignore[arg-type]
+    result = ExtractResult()
+    for item in items:
+        if isinstance(item, Notice):
+            result.notices.append(item)
+            continue
+        path = Path(item)
+        try:
+            own = _own_output(path, max_bytes)
+            result.notices.extend(own if own is not None else [
+                parse(path, rules=active, max_bytes=max_bytes, max_unzipped=max_unzipped, ocr=ocr)
+            ])
+        except InputError as exc:
+            result.errors.append(exc)
+    options = ExportOptions(many=len(items) > 1, labels=labels, rules=active,
+                            failures=tuple((e.path or "", e.reason) for e in result.errors))
+    if output is None:
+        page, _ = render_notices(result.notices, "html", options=options)
+        result.output = page
+    elif hasattr(output, "write"):
+        write_notices(result.notices, "html", None, options=options, stream=output)  # type: ignore[arg-type]
+    else:
+        write_notices(result.notices, "html", Path(output), options=options)  # type: ignore[arg-type]
     return result
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -13,6 +14,8 @@ from .errors import InputError, NoticeparseError, OutputError, RulesError
 from .export import BINARY_FORMATS, FORMATS
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "cli"]
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # one or more files could not be parsed, or the output cannot be written
@@ -69,6 +72,21 @@ keywords_option = click.option(
 @click.version_option(package_name="noticeparse")
 def cli() -> None:
     """Turn Chinese official notices into structured activity records."""
+
+
+def _guarded(call: Callable[[], T]) -> T:
+    """Run an API call; an error is one line on stderr and the documented exit status."""
+    try:
+        return call()
+    except RulesError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except NoticeparseError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 def _verbose_line(path: str, seconds: float, notice: Any | None, error: Exception | None) -> str:
@@ -128,23 +146,13 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
         raise click.UsageError(f"{chosen} is a binary format: give -o FILE or redirect standard output")
     if labels and chosen not in LABELLED_FORMATS and not quiet:
         click.echo(f"note: --labels does not change {chosen} output", err=True)
-    try:
-        result = api.extract(
-            [str(f) for f in files], format=chosen, output=output if output is not None else sys.stdout,
-            rules=rules, bom=bom,
-            labels=labels.lower() if labels else None,  # type: ignore[arg-type]
-            keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
-            escape_formulas=escape_formulas, ics_events_only=ics_events_only, ocr=ocr.lower(),
-        )
-    except RulesError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
-    except NoticeparseError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        raise SystemExit(EXIT_INTERRUPTED) from None
+    result = _guarded(lambda: api.extract(
+        [str(f) for f in files], format=chosen, output=output if output is not None else sys.stdout,
+        rules=rules, bom=bom,
+        labels=labels.lower() if labels else None,  # type: ignore[arg-type]
+        keywords=keywords, max_bytes=max_bytes, max_unzipped=max_unzipped,
+        escape_formulas=escape_formulas, ics_events_only=ics_events_only, ocr=ocr.lower(),
+    ))
     if result.output is not None:
         if isinstance(result.output, bytes):
             sys.stdout.buffer.write(result.output)
@@ -175,7 +183,8 @@ def extract(files: tuple[Path, ...], fmt: str | None, output: Path | None, bom: 
 )
 @click.option(
     "-f", "--format", "formats", type=click.Choice(FORMATS, case_sensitive=False), multiple=True,
-    help="Also write this format (repeatable): json, xlsx, parquet, ics [always: jsonl, csv].",
+    help="Also write this format (repeatable): json, xlsx, parquet, ics, tasks-csv, html (report.html) "
+         "[always: jsonl, csv].",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPUs].")
 @click.option("--resume", is_flag=True, help="Continue a batch folder: skip documents already done.")
@@ -263,6 +272,44 @@ def batch(inputs: tuple[str, ...], output: Path, formats: tuple[str, ...], jobs:
             click.echo(note, err=True)
         click.echo(result.summary(), err=True)
     raise SystemExit(EXIT_FAILED if result.failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here (atomically) instead of standard output.")
+@click.option("--labels", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="The report's headings in Chinese or English [default: zh].")
+@ocr_option
+@_limits
+@rules_option
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def report(inputs: tuple[Path, ...], output: Path | None, labels: str | None, ocr: str, max_bytes: int,
+           max_unzipped: int, rules: tuple[Path, ...], quiet: bool) -> None:
+    """Write an HTML report of INPUTS: per notice its metadata, a timeline, who leads and supports
+    what, and every record beside its source text; a summary for several.
+
+    INPUTS are documents to parse, or noticeparse's own .json/.jsonl output. The page is
+    self-contained (no script, nothing fetched): it opens offline.
+
+    Exit status: 0 every file read; 1 one or more failed (listed in the report and on
+    stderr); 2 usage error or malformed rules file.
+    """
+    from . import api
+
+    if output is None and sys.stdout.isatty() and not quiet:
+        click.echo("note: the report is HTML; give -o report.html to open it in a browser", err=True)
+    result = _guarded(lambda: api.report(
+        [str(f) for f in inputs], output if output is not None else sys.stdout, rules=rules,
+        labels=labels.lower() if labels else None,  # type: ignore[arg-type]
+        max_bytes=max_bytes, max_unzipped=max_unzipped, ocr=ocr.lower(),
+    ))
+    for error in result.errors:
+        click.echo(f"Error: {error}", err=True)
+    if output is not None and not quiet:
+        records = sum(len(n.activities) for n in result.notices)
+        click.echo(f"{output}: {len(result.notices)} notice(s), {records} record(s)", err=True)
+    raise SystemExit(EXIT_FAILED if result.errors else EXIT_OK)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SkipValidation
 
 __all__ = [
     "Activity",
@@ -162,6 +162,26 @@ class Notice(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     warnings: list[NoticeWarning] = Field(default_factory=list)
+    # The extracted text that `source.char_start/char_end` index (blocks joined by newlines), kept
+    # in memory for the report; never part of the output document.
+    _text: str | None = PrivateAttr(default=None)
+
+    @property
+    def text(self) -> str | None:
+        """The extracted text the records' offsets point into, when this process parsed the file."""
+        return self._text
+
+    def keep_text(self, text: str | None) -> None:
+        """Remember the extracted text (the pipeline calls this; the report reads `text`)."""
+        self._text = text
+
+    def __eq__(self, other: object) -> bool:
+        # The same document whether or not this process still holds its text.
+        if isinstance(other, Notice):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like every pydantic model
 
 
 class Extraction(_Frozen):

@@ -76,7 +76,7 @@ def parse_data(
     """Parse the bytes of a file (a zip member, an upload) named `path` into a Notice.
 
     `ocr` (auto, force, off) says whether scanned pages and images are read by OCR."""
-    from .extract import extract_blocks
+    from .extract import extract_blocks, joined_text
     from .normalize import normalize_notice
     from .records import tree_to_notice
     from .structure import blocks_to_tree
@@ -100,4 +100,5 @@ def parse_data(
         from .normalize.keywords import add_keywords
 
         notice = add_keywords(notice, active)
+    notice.keep_text(joined_text(extraction.blocks))
     return notice

@@ -242,6 +242,7 @@ class MetadataRules(_Model):
     about: str
     masthead_suffixes: list[str]
     person_titles: list[str]
+    signer_roles: list[str]
     date: Pattern
     year: Pattern
     body_year: Pattern
@@ -339,12 +340,68 @@ class PdfRules(_Model):
     title_size_ratio: float = Field(gt=1)
 
 
+class RoleNames(_Model):
+    lead: str
+    support: str
+
+
+class ReportLabels(_Model):
+    """The report's words in one language (rules/export.toml [export.report.zh] / .en)."""
+
+    report: str
+    contents: str
+    summary: str
+    documents: str
+    records: str
+    failures: str
+    without_records: str
+    busiest_units: str
+    deadlines_by_month: str
+    more: str
+    title: str
+    issuer: str
+    doc_number: str
+    issue_date: str
+    recipients: str
+    file: str
+    timeline: str
+    undated: str
+    matrix: str
+    unit: str
+    activity: str
+    lead: str
+    support: str
+    lead_count: str
+    support_count: str
+    cards: str
+    time: str
+    location: str
+    description: str
+    path: str
+    fields: str
+    source: str
+    page: str
+    no_source: str
+    warnings: str
+    none: str
+    deadline: str
+    month: str
+
+
+class ReportRules(_Model):
+    zh: ReportLabels
+    en: ReportLabels
+
+
 class ExportRules(_Model):
     activities_sheet: str
     notices_sheet: str
+    assignments_sheet: str
     list_joiner: str
     path_joiner: str
     zh: dict[str, str]
+    roles: RoleNames
+    report: ReportRules
     # Warning messages with `--labels zh`, by warning code ({activity} is the record's id).
     zh_warnings: dict[str, str]
 

@@ -40,7 +40,7 @@ def test_xlsx_sheets_headers_dates_and_values(tmp_path: Path, doc: dict) -> None
     from openpyxl import load_workbook
 
     book = load_workbook(export(tmp_path, "xlsx"))
-    assert book.sheetnames == ["活动", "通知"]
+    assert book.sheetnames == ["活动", "通知", "责任分工"]
     sheet = book["活动"]
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["来源文件", "通知标题", "发文机关", "发文字号"]

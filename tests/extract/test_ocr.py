@@ -51,12 +51,41 @@ def test_the_seed_scan_gives_its_twins_twelve_records() -> None:
     assert all(note.startswith(f"page {k}: OCR (RapidOCR") for k, note in enumerate(scan.source.notes, 1))
 
 
-@pytest.mark.skipif(not (SHARED / "real" / "017.pdf").exists(), reason="../shared/corpus is not beside this checkout")
-def test_a_real_scan_with_a_red_seal_is_read() -> None:
-    doc = noticeparse.parse(SHARED / "real" / "017.pdf")
-    assert doc.notice.title == "农业农村部办公厅关于加力推进农机购置与应用补贴“优机优补”“有进有出”的意见"
-    assert doc.notice.issuer == "农业农村部办公厅"
-    assert len(doc.notice.recipients) == 4 and doc.source.pages == 8
+def _norm(text: str | None) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+@pytest.mark.parametrize("name", ["017", "038"])
+def test_a_real_scan_gives_its_gold(name: str) -> None:
+    """017: the signature and date under a red seal; 038: a CamScanner page whose 落款 is an organ
+    line `…合伙人：` above handwritten names."""
+    import json
+
+    path = SHARED / "real" / f"{name}.pdf"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    gold = json.loads((SHARED / "dev" / f"{name}.gold.json").read_text(encoding="utf-8"))
+    doc = noticeparse.parse(path)
+    for field in ("title", "issuer", "doc_number"):
+        assert _norm(getattr(doc.notice, field)) == _norm(gold["notice"][field]), field
+    assert str(doc.notice.issue_date) == gold["notice"]["issue_date"]
+    assert [_norm(r) for r in doc.notice.recipients] == [_norm(r) for r in gold["notice"]["recipients"]]
+    assert [(_norm(a.title), _norm(a.location), str(a.time.start) if a.time else None) for a in doc.activities] == [
+        (_norm(a["title"]), _norm(a["location"]), a["time"]["start"] if a["time"] else None) for a in gold["activities"]
+    ]
+
+
+@pytest.mark.skipif(not (SHARED / "renderings" / "121.scan.pdf").exists(),
+                    reason="../shared/corpus is not beside this checkout")
+def test_a_scanned_ruled_table_gives_the_records_of_its_text_twin() -> None:
+    """121's schedule is a ruled table (merged header, cells of several lines): the scan's rules are
+    found in the image and each recognised line goes to its cell."""
+    scan = noticeparse.parse(SHARED / "renderings" / "121.scan.pdf")
+    twin = noticeparse.parse(SHARED / "renderings" / "121.pdf")
+    assert len(twin.activities) == 7
+    assert _key(scan) == _key(twin)
 
 
 def test_off_keeps_the_scan_error_and_force_reads_every_page(tmp_path: Path) -> None:

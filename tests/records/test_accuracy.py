@@ -190,3 +190,27 @@ def test_docx_title_style_toc_and_unnumbered_headings(tmp_path) -> None:
     ]
     assert "目录" not in [s.title for s in n.sections]
 
+
+
+# --- signatures and 主送 read from scans --------------------------------------------------------
+
+
+def test_an_organ_line_leading_persons_signatures_is_the_issuer(rules) -> None:
+    n = notice(rules, "北京某某发展中心（有限合伙）关于召开合伙人会议的通知", "各位合伙人：",
+               "一、会议时间：2020年12月11日", "请届时参加。",
+               "北京某某发展中心（有限合伙）全体合伙人：", "张学务 徐业定 汪彭", "易瑞芬 刘萧", "2020年12月10日")
+    assert n.notice.issuer == "北京某某发展中心（有限合伙）"
+    assert n.notice.issue_date == dt.date(2020, 12, 10)
+
+
+def test_a_role_line_without_an_organ_is_not_a_signature(rules) -> None:
+    n = notice(rules, "某市教育局关于开展检查的通知", "各学校：", "一、检查时间：2020年12月11日", "请配合。",
+               "全体股东签字：", "某市教育局", "2020年12月10日")
+    assert n.notice.issuer == "某市教育局"
+
+
+def test_two_labels_on_one_line_are_not_the_recipients(rules) -> None:
+    # A printed page's metadata box, its label cells wrapped: 发文机|关： and 成文日|期： side by side.
+    n = notice(rules, "发文机国务院办公厅 成文日2018年12月06日", "关： 期：", "国务院办公厅关于开展督查的通知",
+               "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "现将有关事项通知如下。")
+    assert n.notice.recipients == ["各省、自治区、直辖市人民政府", "国务院各部委、各直属机构"]

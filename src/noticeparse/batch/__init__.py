@@ -23,7 +23,8 @@ from .._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, DEFAULT_TIMEOUT
 from ..errors import InputError
 from .executors import DaskExecutor, DaskMissing, InlineExecutor, LocalPool, SchedulerUnreachable
 from .inputs import find_jobs, stat_key
-from .journal import ERRORS, NOTICES, BatchResult, Journal, WriteFailed
+from .journal import ERRORS, MANIFEST, NOTICES, BatchResult, Journal, WriteFailed
+from .parts import clear_parts
 from .work import Job, Outcome, WorkState, read_job
 
 __all__ = ["DEFAULT_TIMEOUT", "FINAL_FILES", "BatchResult", "DaskMissing", "Job", "SchedulerUnreachable",
@@ -32,6 +33,7 @@ __all__ = ["DEFAULT_TIMEOUT", "FINAL_FILES", "BatchResult", "DaskMissing", "Job"
 # Formats written at the end from notices.jsonl, and their file names.
 FINAL_FILES = {
     "json": "notices.json", "xlsx": "activities.xlsx", "parquet": "activities.parquet", "ics": "activities.ics",
+    "tasks-csv": "tasks.csv", "html": "report.html",
 }
 STREAMED = ("jsonl", "csv")
 
@@ -80,11 +82,42 @@ def _plan(jobs: list[Job], journal: Journal, max_bytes: int) -> tuple[list[Job],
     return todo, changed, done
 
 
+def _source_texts(folder: Path, jobs: Sequence[Job], rules: Any, max_bytes: int) -> Callable[[Any], str | None]:
+    """For the report: a notice's extracted text, read again from the input it came from (found by
+    the sha256 the manifest records for it). A scan is not read by OCR a second time: its cards
+    show the records without their source."""
+    import json
+
+    from ..export.html_format import reread_text
+
+    by_key = {j.key: j for j in jobs}
+    by_sha: dict[str, Job] = {}
+    with (folder / MANIFEST).open(encoding="utf-8") as fh:
+        for raw in fh:
+            line = json.loads(raw)
+            job = by_key.get(line.get("key") or "")
+            if job is not None and line.get("sha256"):
+                by_sha.setdefault(line["sha256"], job)
+
+    def text_of(notice: Any) -> str | None:
+        job = by_sha.get(notice.source.sha256)
+        if job is None or any(": OCR (" in note for note in notice.source.notes):
+            return None
+        try:
+            return reread_text(notice, read_job(job, max_bytes), rules)
+        except InputError:
+            return None
+
+    return text_of
+
+
 def _write_finals(
-    folder: Path, formats: Sequence[str], labels: str | None, rules: Any, escape_formulas: bool = True
+    folder: Path, formats: Sequence[str], labels: str | None, rules: Any, escape_formulas: bool = True,
+    jobs: Sequence[Job] = (), max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[str]:
-    """json/xlsx/parquet/ics cannot be appended to: write them from notices.jsonl at the end.
-    One exporter failing never stops the others; its failure is a note."""
+    """json/xlsx/parquet/ics/tasks-csv/html cannot be appended to: write them from notices.jsonl at
+    the end (the report reads its inputs again for the source text of each record). One exporter
+    failing never stops the others; its failure is a note."""
     wanted = [f for f in formats if f in FINAL_FILES]
     if not wanted:
         return []
@@ -94,10 +127,13 @@ def _write_finals(
 
     with (folder / NOTICES).open(encoding="utf-8") as fh:
         notices = [Notice.model_validate_json(line) for line in fh if line.strip()]
+    failures = tuple((e.get("file", ""), str(e.get("message", "")).removeprefix(f"{e.get('file', '')}: "))
+                     for e in errors_of(folder))
     notes = []
     for fmt in wanted:
         options = ExportOptions(many=True, labels=labels, rules=rules,  # type: ignore[arg-type]
-                                escape_formulas=escape_formulas)
+                                escape_formulas=escape_formulas, failures=failures,
+                                texts=_source_texts(folder, jobs, rules, max_bytes) if fmt == "html" else None)
         try:
             note = write_notices(notices, fmt, folder / FINAL_FILES[fmt], options=options)
         except NoticeparseError as exc:
@@ -141,6 +177,7 @@ def run_batch(
     _check_inputs(inputs)
     folder = Path(output_dir)
     journal = Journal(folder, resume, _header(labels, active))
+    finished = False
     try:
         listed = list(find_jobs(inputs, skip=[folder], include=include, exclude=exclude))
         work = [j for j in listed if isinstance(j, Job)]
@@ -161,17 +198,21 @@ def run_batch(
         workers = max(1, jobs or os.cpu_count() or 1)
         executor: InlineExecutor | LocalPool | DaskExecutor
         if engine == "dask" or scheduler is not None:
-            executor = DaskExecutor(state, scheduler, workers)
+            executor = DaskExecutor(state, scheduler, workers, folder=folder,
+                                    positions={j.key: k for k, j in enumerate(work)})
         elif len(todo) <= 1 and not timeout:
             executor = InlineExecutor(state)
         else:
             executor = LocalPool(workers, state, timeout)
         show = sys.stderr.isatty() if progress is None else progress
         _write_in_order(todo, executor, journal, changed, _Bar(len(todo), show), on_file)
+        finished = True
     finally:
         journal.close()
+    if finished:
+        clear_parts(folder)  # the journal holds every part now
     result = journal.result
-    result.notes.extend(_write_finals(folder, formats, labels, active, escape_formulas))
+    result.notes.extend(_write_finals(folder, formats, labels, active, escape_formulas, work, max_bytes))
     return result
 
 

@@ -16,8 +16,12 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import OutputError
+from .inputs import stat_key
+from .parts import part_path, read_part, write_part
 from .work import Job, Outcome, WorkState, parse_job
 
 __all__ = ["DaskExecutor", "DaskMissing", "Executor", "InlineExecutor", "LocalPool", "SchedulerUnreachable"]
@@ -209,27 +213,40 @@ class LocalPool:
 
 # Files per Dask task: a task costs the scheduler a few milliseconds, so one per file would
 # dominate; a partition of many files amortises it and still spreads the work.
-DEFAULT_PARTITION = 100
+DEFAULT_PARTITION = 50
 # Seconds to wait for a Dask scheduler to answer.
 DEFAULT_CONNECT_SECONDS = 10
 
 
-def _parse_partition(jobs: list[tuple[int, Job]], state: WorkState) -> list[tuple[int, Outcome]]:
-    """A Dask task: parse a partition of jobs in a worker (the paths are read there)."""
-    return [(k, parse_job(job, state)) for k, job in jobs]
+def _parse_partition(number: int, jobs: list[tuple[int, Job]], state: WorkState, folder: str) -> str:
+    """A Dask task: parse a partition of jobs in a worker (the paths are read there) and write its
+    part file into the output folder; the path of the part is the result."""
+    entries = []
+    for _, job in jobs:
+        seen = stat_key(job)  # before reading: a file changed meanwhile is parsed again on resume
+        entries.append((parse_job(job, state), seen))
+    path = part_path(folder, number)
+    write_part(path, entries)
+    return str(path)
 
 
 class DaskExecutor:
     """Partitions of jobs as tasks on a Dask cluster (`scheduler` an address, or None for a
-    LocalCluster of `workers` processes). A worker that dies loses its tasks to the scheduler,
-    which runs them again elsewhere; results come back to this process, which writes them."""
+    LocalCluster of `workers` processes). Each task writes its part file into `folder` (storage
+    every worker sees); this process reads the parts as they finish. A worker that dies loses its
+    task to the scheduler, which runs it again elsewhere. Partitions are numbered by position in
+    the whole listing (`positions`: input key -> index), so a run resumed after this process was
+    killed reads the parts already written instead of parsing their inputs again."""
 
     def __init__(self, state: WorkState, scheduler: str | None = None, workers: int = 2,
-                 partition: int = DEFAULT_PARTITION) -> None:
+                 partition: int = DEFAULT_PARTITION, folder: str | Path = ".",
+                 positions: dict[str, int] | None = None) -> None:
         self.state = state
         self.scheduler = scheduler
         self.workers = workers
         self.partition = max(1, partition)
+        self.folder = str(Path(folder).resolve())
+        self.positions = positions
 
     def _client(self) -> Any:
         try:
@@ -245,17 +262,41 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from exc
 
+    def _partitions(self, jobs: Sequence[Job]) -> dict[int, list[tuple[int, Job]]]:
+        positions = self.positions or {job.key: k for k, job in enumerate(jobs)}
+        parts: dict[int, list[tuple[int, Job]]] = {}
+        for k, job in enumerate(jobs):
+            parts.setdefault(positions.get(job.key, k) // self.partition, []).append((k, job))
+        return parts
+
+    def _read(self, path: Path, jobs: list[tuple[int, Job]]) -> list[tuple[int, Outcome]]:
+        found = read_part(path)
+        if found is None or any(job.key not in found for _, job in jobs):
+            raise OutputError(path, "a worker's part is missing or incomplete here: the output folder must be "
+                                    "on storage that every worker and this machine see")
+        return [(k, found[job.key][0]) for k, job in jobs]
+
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome]]:
+        parts = self._partitions(jobs)
+        todo = {}
+        for number, members in parts.items():
+            done = read_part(part_path(self.folder, number))
+            if done is not None and all(job.key in done and done[job.key][1] == stat_key(job) for _, job in members):
+                yield from ((k, done[job.key][0]) for k, job in members)  # written before this run died
+            else:
+                todo[number] = members
+        if not todo:
+            return
         from distributed import as_completed
 
         client = self._client()
         try:
-            indexed = list(enumerate(jobs))
-            parts = [indexed[k : k + self.partition] for k in range(0, len(indexed), self.partition)]
             state = client.scatter(replace(self.state, cache={}), broadcast=True)
-            futures = [client.submit(_parse_partition, part, state, pure=False, retries=3) for part in parts]
+            futures = {client.submit(_parse_partition, number, members, state, self.folder, pure=False,
+                                     retries=3): number for number, members in todo.items()}
             for future in as_completed(futures):
-                yield from future.result()
+                number = futures[future]
+                yield from self._read(Path(future.result()), todo[number])
         finally:
             cluster = getattr(client, "cluster", None)
             client.close()

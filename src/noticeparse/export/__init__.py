@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -28,15 +28,21 @@ __all__ = [
     "format_for", "render_notices", "write_notices",
 ]
 
-FORMATS = ("json", "jsonl", "csv", "xlsx", "parquet", "ics")
+FORMATS = ("json", "jsonl", "csv", "xlsx", "parquet", "ics", "tasks-csv", "html")
 BINARY_FORMATS = ("xlsx", "parquet")
-# Formats whose output `labels` changes (column headers; the iCalendar description's names).
-LABELLED_FORMATS = ("csv", "xlsx", "parquet", "ics")
+# Formats whose output `labels` changes (column headers; the iCalendar description's names; the
+# report's headings).
+LABELLED_FORMATS = ("csv", "xlsx", "parquet", "ics", "tasks-csv", "html")
 # What an output file's extension says its format is.
 SUFFIX_FORMATS = {
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx",
-    ".parquet": "parquet", ".ics": "ics",
+    ".parquet": "parquet", ".ics": "ics", ".html": "html", ".htm": "html",
 }
+
+
+def _module(fmt: str) -> Any:
+    """The exporter of a format (tasks-csv lives in tasks_csv_format.py)."""
+    return importlib.import_module(f"{__name__}.{fmt.replace('-', '_')}_format")
 
 
 def format_for(output: Path | None, fmt: str | None) -> str:
@@ -61,7 +67,7 @@ def render_notices(
     """`notices` as `fmt`, in memory (text, or bytes for a binary format), and the exporter's note."""
     import io
 
-    module = importlib.import_module(f"{__name__}.{fmt}_format")
+    module = _module(fmt)
     opts = options or ExportOptions()
     if module.BINARY:
         buffer = io.BytesIO()
@@ -85,6 +91,11 @@ class ExportOptions:
     escape_formulas: bool = True
     # iCalendar: only VEVENTs (no VTODO for activities that have only a deadline).
     ics_events_only: bool = False
+    # The report (html): files that failed, as (file, message), listed in its summary.
+    failures: tuple[tuple[str, str], ...] = ()
+    # The report: where a notice's extracted text comes from when it was not parsed in this process
+    # (a batch re-reads its inputs); None when it cannot be had.
+    texts: Callable[[Notice], str | None] | None = None
 
     def active_rules(self) -> Rules:
         """The rules to name columns with: the ones given, else the shipped ones."""
@@ -146,7 +157,7 @@ def write_notices(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"{__name__}.{fmt}_format")
+    module = _module(fmt)
     opts = options or ExportOptions()
     if stream is not None:
         target = getattr(stream, "buffer", stream) if module.BINARY else stream

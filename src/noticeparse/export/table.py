@@ -15,8 +15,8 @@ from ..models import Activity, Notice, NoticeWarning
 from ..rules import Rules
 
 __all__ = [
-    "ACTIVITY_COLUMNS", "FORMULA_STARTS", "NOTICE_COLUMNS", "Labels", "activity_rows", "headers", "joiner_for",
-    "neutralise", "notice_rows", "warning_text",
+    "ACTIVITY_COLUMNS", "ASSIGNMENT_COLUMNS", "FORMULA_STARTS", "NOTICE_COLUMNS", "Labels", "activity_rows",
+    "assignment_rows", "assignments", "headers", "joiner_for", "neutralise", "notice_rows", "warning_text",
 ]
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
@@ -67,6 +67,43 @@ def _activity(notice: Notice, act: Activity) -> dict[str, Any]:
         "fields": dict(act.fields),
         "keywords": list(act.keywords),
     }
+
+# One row per (unit, activity): who leads or supports what, by when — the table an office circulates.
+ASSIGNMENT_COLUMNS = ("unit", "role", "title", "time_start", "time_end", "notice_title", "source_path")
+
+
+def assignments(act: Activity) -> list[tuple[str, Literal["lead", "support"]]]:
+    """The activity's units with their role, leads first; a unit named as both leads."""
+    seen: set[str] = set()
+    out: list[tuple[str, Literal["lead", "support"]]] = []
+    for role, units in (("lead", act.lead), ("support", act.support)):
+        for unit in units:
+            if unit not in seen:
+                seen.add(unit)
+                out.append((unit, role))  # type: ignore[arg-type]
+    return out
+
+
+def assignment_rows(
+    notices: Sequence[Notice], labels: Labels = "en", rules: Rules | None = None
+) -> list[dict[str, Any]]:
+    """One typed row per unit of each activity, in document order; the role named in the labels'
+    language (rules/export.toml [export.roles] for zh)."""
+    names = rules.export.roles if rules is not None and labels == "zh" else None
+    out = []
+    for n in notices:
+        for act in n.activities:
+            for unit, role in assignments(act):
+                out.append({
+                    "unit": unit,
+                    "role": getattr(names, role) if names else role,
+                    "title": act.title,
+                    "time_start": act.time.start if act.time else None,
+                    "time_end": act.time.end if act.time else None,
+                    "notice_title": n.notice.title,
+                    "source_path": n.source.path,
+                })
+    return out
 
 
 def activity_rows(notices: Sequence[Notice]) -> list[dict[str, Any]]:

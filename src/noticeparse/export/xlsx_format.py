@@ -1,4 +1,5 @@
-"""Excel workbook (openpyxl): sheet 活动 with one row per activity, sheet 通知 with one per document.
+"""Excel workbook (openpyxl): sheet 活动 with one row per activity, sheet 通知 with one per document,
+sheet 责任分工 with one per unit of each activity (its role 牵头/配合, the activity, its dates).
 
 Chinese headers by default, a frozen header row, an auto filter, column widths
 fitted to the content (CJK characters count double), dates as real Excel dates,
@@ -16,7 +17,17 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ..models import Notice
-from .table import ACTIVITY_COLUMNS, NOTICE_COLUMNS, activity_rows, headers, is_date, joiner_for, notice_rows
+from .table import (
+    ACTIVITY_COLUMNS,
+    ASSIGNMENT_COLUMNS,
+    NOTICE_COLUMNS,
+    activity_rows,
+    assignment_rows,
+    headers,
+    is_date,
+    joiner_for,
+    notice_rows,
+)
 
 if TYPE_CHECKING:
     from . import ExportOptions
@@ -95,6 +106,9 @@ def write(notices: Sequence[Notice], stream: IO[bytes], *, options: ExportOption
            activity_rows(notices), rules, options.escape_formulas)
     _sheet(book, rules.export.notices_sheet, NOTICE_COLUMNS, headers(NOTICE_COLUMNS, labels, rules),
            notice_rows(notices, labels, rules), rules, options.escape_formulas)
+    _sheet(book, rules.export.assignments_sheet if labels == "zh" else "assignments", ASSIGNMENT_COLUMNS,
+           headers(ASSIGNMENT_COLUMNS, labels, rules), assignment_rows(notices, labels, rules), rules,
+           options.escape_formulas)
     # Timestamps from the input, not the clock: two runs over the same inputs write the same bytes.
     stamp = _stamp(notices)
     book.properties.created = book.properties.modified = stamp

@@ -107,6 +107,11 @@ def number_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def joined_text(blocks: list[Block]) -> str:
+    """The extracted text that records' offsets point into: the blocks joined by newlines."""
+    return "\n".join(b.text for b in blocks)
+
+
 def extract_blocks(path: Path, data: bytes, rules: Rules, limits: Limits | None = None) -> Extraction:
     """Read `data` (the bytes of `path`) into blocks with the format's extractor.
 

@@ -31,11 +31,11 @@ def extract(path: Path, data: bytes, rules: Rules, limits: Limits | None = None)
     rgb = image[:, :, ::-1]  # OpenCV reads BGR
     height = image.shape[0] * 72 / DEFAULT_DPI
     found = recognise(rgb, 1, height)
-    fold_punctuation([found.lines], rules)
+    fold_punctuation([found], rules)
     warnings = []
     if found.low:
         warnings.append(NoticeWarning(code="ocr_low_confidence",
                                       message=f"page 1: {found.low} line(s) read with low confidence"))
     note = f"page 1: OCR ({ENGINE_NAME}, image read as {DEFAULT_DPI} dpi, mean confidence {found.confidence:.2f})"
-    blocks = lines_to_blocks([Page(number=1, height=height, items=list(found.lines))], rules)
+    blocks = lines_to_blocks([Page(number=1, height=height, items=found.items)], rules)
     return Extraction(format="image", blocks=blocks, pages=1, warnings=warnings, notes=[note])

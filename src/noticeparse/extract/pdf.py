@@ -232,7 +232,8 @@ def _fill_merged(table: Any, text_of: Callable[[tuple[float, ...]], str]) -> lis
     return grid
 
 
-def _cell_text(value: str) -> str:
+def cell_value(value: str) -> str:
+    """A cell's text as read from its box: lines joined as in a paragraph, stray spaces dropped."""
     # pdfplumber writes a glyph of a font without a Unicode map as (cid:NN): unreadable, like U+FFFD.
     value = _CID.sub("\ufffd", value)
     lines = [clean_text(line.strip()) for line in value.split("\n") if line.strip()]
@@ -333,7 +334,7 @@ def _tables(plumber: Any, textpage: Any, number: int, height: float, rules: Rule
             table = _without_stray_rules(page, table)
             if table is None:
                 continue
-        grid = [[_cell_text(v) for v in row] for row in _fill_merged(table, text_of)]
+        grid = [[cell_value(v) for v in row] for row in _fill_merged(table, text_of)]
         if not is_data_grid(grid):
             continue
         x0, top, x1, bottom = table.bbox
@@ -428,11 +429,15 @@ def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules, depth
         return True
     if line.page == prev.page and m.pitch and prev.top - line.top > _GAP_PITCHES * m.pitch:
         return True
-    if depth > 0:
-        return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
     folded = fold_width(line.text)
+    if rules.metadata.date.fullmatch(fold_width(prev.text).strip()):
+        return True  # a 成文日期 line stands alone
+    # A numbered heading starts a paragraph even inside an open parenthesis: a parenthesis that
+    # never closed (its end cut off or misread) must not swallow the items after it.
     if rules.headings.any_style().match(folded) is not None:
         return True
+    if depth > 0:
+        return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
     label = parse_label_value(line.text, rules)
     if label is not None and not label.value:
         # A bare `…：` after a full line that ends mid-sentence is the end of that sentence (a 主送
@@ -634,15 +639,15 @@ def _ocr_pages(document: Any, pages: list[_Page], numbers: list[int], warnings: 
     """Replace the lines of these pages by what OCR reads on them."""
     from .ocr import DEFAULT_DPI, ENGINE_NAME, fold_punctuation, recognise, render_page
 
-    read: list[list[_Line]] = []
+    read = []
     for number in numbers:
         page = document[number - 1]
         try:
             found = recognise(render_page(page), number, page.get_height())
         finally:
             page.close()
-        pages[number - 1].items = list(found.lines)
-        read.append(found.lines)
+        pages[number - 1].items = found.items
+        read.append(found)
         notes.append(f"page {number}: OCR ({ENGINE_NAME}, {DEFAULT_DPI} dpi, mean confidence {found.confidence:.2f})")
         if found.low:
             warnings.append(NoticeWarning(

@@ -171,6 +171,8 @@ def _recipients(head: list[Block], title_at: int | None, rules: Rules) -> list[s
         if folded.endswith(tuple(meta.recipients_not_suffix)) or match_heading(block.text, rules):
             continue
         body = block.text.strip()[:-1]
+        if any(fold_width(body).count(end) for end in meta.recipients_end):
+            continue  # two labels on one line (关： 期：), not a list of organs
         label = _compact(body)
         if label_category(label, rules) or any(label.startswith(n) for n in meta.recipients_not_labels):
             continue
@@ -203,6 +205,30 @@ def _signed_names(line: str, rules: Rules) -> list[str]:
     return [line.strip()]
 
 
+def _signers_organ(blocks: list[Block], j: int, rules: Rules) -> str | None:
+    """The organ of a line `organ + role：` at `j` that leads persons' signatures, or None."""
+    if j < 0 or blocks[j].kind != "paragraph":
+        return None
+    text = blocks[j].text.strip()
+    folded = fold_width(text)
+    if not folded.endswith(tuple(rules.text.label_separators)):
+        return None
+    stem = folded[:-1].rstrip()
+    roles = sorted((fold_width(r) for r in rules.metadata.signer_roles), key=len, reverse=True)
+    stripped = True
+    cut = len(stem)
+    while stripped:
+        stripped = False
+        for role in roles:
+            if stem[:cut].rstrip().endswith(role):
+                cut = len(stem[:cut].rstrip()) - len(role)
+                stripped = True
+                break
+    if cut == len(stem) or not is_organ_line(text[:cut], rules):
+        return None
+    return text[:cut].strip()
+
+
 def _date_and_issuer(
     tree: Tree, head: list[Block], title: str | None, rules: Rules, page_issuer: str | None
 ) -> tuple[dt.date | None, str | None]:
@@ -211,6 +237,10 @@ def _date_and_issuer(
     chosen, issuer = None, None
     for i in dates:
         signature = signature_lines(blocks, i, rules)
+        signers = _signers_organ(blocks, signature[0] - 1, rules) if signature else None
+        if signers:
+            chosen, issuer = i, signers
+            break
         if signature and not any(_is_person(blocks[j].text, rules) for j in signature):
             chosen, issuer = i, "、".join(n for j in signature for n in _signed_names(blocks[j].text, rules))
             break
