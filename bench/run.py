@@ -63,8 +63,8 @@ def timed(fn: Callable[[], object], repeat: int, before: Callable[[], None] | No
 
 
 def cold_caches() -> None:
-    from noticeparse._width import fold_width
     from noticeparse.rules import default_rules
+    from noticeparse.text.width import fold_width
 
     default_rules().__pydantic_private__["_memos"].clear()  # type: ignore[index]
     fold_width.cache_clear()

@@ -82,3 +82,9 @@ def test_help_does_not_import_heavy_modules() -> None:
 def test_python_dash_m() -> None:
     out = subprocess.run([sys.executable, "-m", "noticeparse", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "extract" in out.stdout
+
+
+def test_the_text_layer_imports_only_the_rules() -> None:
+    """text/ (width folding, numerals, patterns, label recognisers) sits under every stage."""
+    for path in (PACKAGE / "text").rglob("*.py"):
+        assert _imports(path) <= {"text", "rules"}, path.relative_to(PACKAGE)

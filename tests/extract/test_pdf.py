@@ -83,7 +83,7 @@ def test_running_header_and_page_numbers_removed_latin_paragraphs_joined(rules: 
 
 @pytest.mark.parametrize("line", ["— 3 —", "- 3 -", "第3页 共9页", "第 3 页", "共9页 第3页", "Page 3 of 9"])
 def test_page_number_forms(line: str, rules: Rules) -> None:
-    from noticeparse._width import fold_width
+    from noticeparse.text.width import fold_width
 
     assert any(p.fullmatch(fold_width(line)) for p in rules.pdf.page_numbers)
 

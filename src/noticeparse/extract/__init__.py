@@ -10,10 +10,10 @@ import importlib
 from pathlib import Path
 
 from .._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNZIPPED, Limits
-from .._width import fold_width
 from ..errors import CorruptFile, LimitExceeded, UnsupportedFormat
 from ..models import Block, Extraction
 from ..rules import Rules
+from ..text.width import fold_width
 from .tables import GridTooLarge, cell_budget
 
 __all__ = [

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._width import plain_spaces
 from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnsupportedFormat
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+from ..text.width import plain_spaces
 from . import DEFAULT_MAX_UNZIPPED, Limits
 from .numbering import MAX_LEVELS, Numberer, W, ooxml_int
 from .tables import Cell, cell_text, expand_spans, is_data_grid, table_text

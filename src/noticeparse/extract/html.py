@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._width import fold_width, plain_spaces
 from ..errors import CorruptFile
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+from ..text.width import fold_width, plain_spaces
 
 if TYPE_CHECKING:
     from . import Limits

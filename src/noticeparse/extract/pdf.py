@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._labels import parse_label_value
-from .._width import fold_width, plain_spaces
 from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
+from ..text.labels import parse_label_value
+from ..text.width import fold_width, plain_spaces
 
 if TYPE_CHECKING:
     from . import Limits

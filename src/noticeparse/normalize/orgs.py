@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .._patterns import any_of
-from .._width import fold_width
 from ..rules import OrgRules
+from ..text.patterns import any_of
+from ..text.width import fold_width
 
 __all__ = ["split_orgs"]
 

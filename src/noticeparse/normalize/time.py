@@ -15,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from .._numerals import fold_numerals
-from .._width import fold_width
 from ..rules import Rules, TimeRules
+from ..text.numerals import fold_numerals
+from ..text.width import fold_width
 
 __all__ = ["Reference", "TimeResult", "month_context", "parse_time", "reference_span"]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._patterns import any_of
-from .._width import fold_width
 from ..models import Block
 from ..rules import Category, Rules
 from ..structure.labels import looks_like_time
+from ..text.patterns import any_of
+from ..text.width import fold_width
 from .parens import split_top_level
 
 __all__ = ["Assignment", "first_leads_note", "parse_assignments"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .._patterns import any_of
-from .._width import fold_width
 from ..models import Activity, Block, RecordSource, TimeValue
 from ..rules import Rules
+from ..text.patterns import any_of
+from ..text.width import fold_width
 from .fields import RawField
 
 __all__ = ["build_activity", "split_title"]

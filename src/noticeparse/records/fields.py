@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._width import fold_width
 from ..rules import Rules
 from ..structure import Node, Tree
 from ..structure.labels import Category, label_category, looks_like_time, parse_field_line, parse_label_value
 from ..structure.layout import is_organ_line
+from ..text.width import fold_width
 from .assignments import parse_assignments
 from .parens import Paren, find_parens, paren_fields, split_top_level
 

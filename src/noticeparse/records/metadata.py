@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from .._width import fold_width
 from ..models import Block, NoticeMeta
 from ..rules import Rules
 from ..structure import Tree
 from ..structure.labels import label_category, match_heading, parse_label_value
 from ..structure.layout import is_organ_line, parse_date_line, signature_lines
+from ..text.width import fold_width
 from .parens import split_top_level
 
 __all__ = ["tree_to_metadata"]

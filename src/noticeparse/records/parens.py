@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._patterns import any_of
-from .._width import fold_width
 from ..rules import Rules
 from ..structure.labels import label_category, looks_like_time, parse_label_value
+from ..text.patterns import any_of
+from ..text.width import fold_width
 
 __all__ = ["Paren", "ParenField", "find_parens", "paren_fields", "split_top_level"]
 

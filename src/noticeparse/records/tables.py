@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._width import fold_width
 from ..models import Activity, Block
 from ..rules import Category, Rules
 from ..structure.labels import HeadingLabel, label_category, match_heading
+from ..text.width import fold_width
 from .assignments import parse_assignments
 from .build import build_activity, split_title
 from .fields import RawField

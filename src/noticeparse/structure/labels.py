@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .._labels import FieldLine, HeadingLabel, match_heading, parse_label_value
-from .._width import fold_width
 from ..rules import Category, Rules, memoized
+from ..text.labels import FieldLine, HeadingLabel, match_heading, parse_label_value
+from ..text.width import fold_width
 
 __all__ = [
     "Category",

@@ -6,10 +6,10 @@ import datetime as dt
 import unicodedata
 from typing import Literal
 
-from .._numerals import fold_numerals
-from .._width import fold_width
 from ..models import Block
 from ..rules import Rules, memoized
+from ..text.numerals import fold_numerals
+from ..text.width import fold_width
 from .labels import match_heading
 
 __all__ = ["Role", "block_roles", "is_organ_line", "parse_date_line", "signature_lines"]

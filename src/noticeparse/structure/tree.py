@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .._patterns import any_of
-from .._width import fold_width
 from ..models import Block
 from ..rules import Rules
+from ..text.patterns import any_of
+from ..text.width import fold_width
 from .labels import (
     HeadingLabel,
     label_category,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .rules import NumeralRules
+from ..rules import NumeralRules
 
 __all__ = ["fold_numerals", "numeral_value"]
 

@@ -10,9 +10,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ._numerals import numeral_value
-from ._width import fold_width, nfkc_head
-from .rules import Rules, memoized
+from ..rules import Rules, memoized
+from .numerals import numeral_value
+from .width import fold_width, nfkc_head
 
 __all__ = ["FieldLine", "HeadingLabel", "match_heading", "parse_label_value"]
 
