@@ -105,9 +105,7 @@ def main() -> int:
     import numpy as np
 
     bare(np.full((64, 256, 3), 255, np.uint8))  # load the models before timing
-    import noticeparse.extract.ocr as ocr
-
-    ocr.engine()
+    importlib.import_module("noticeparse.extract.ocr").engine()
     score = _scorer()
     rows = [measure(scan, twin, bare, score) for scan, twin in SCANS if scan.exists()]
     pages = sum(r["pages"] for r in rows)

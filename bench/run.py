@@ -11,8 +11,11 @@ interpreters. The 50x cases are generated here from the 10x files.
     python bench/run.py --json     # the same figures for machines
     python bench/run.py --quick    # fewer repetitions
 
-Install the comparison tool with `pip install -e ".[bench]"` (markitdown);
-without it that column stays empty.
+Install the comparison tools with `pip install -e ".[bench]"` (markitdown for
+documents, trafilatura for web pages); without them those columns stay empty.
+Web pages: every .html/.aspx of ../shared/corpus/real/ and the first 200 pages
+of the school-site archive, each set timed as one pass, against bare
+`lxml.html.fromstring(...).text_content()` in the same run.
 """
 
 from __future__ import annotations
@@ -143,6 +146,70 @@ def ours(path: Path) -> Callable[[], object]:
     import noticeparse
 
     return lambda: noticeparse.parse(path)
+
+
+# -- web pages -----------------------------------------------------------------------------------
+
+REAL = SHARED / "corpus" / "real"
+ARCHIVE = SHARED / "corpus" / "archive" / "school-site-2500.zip"
+ARCHIVE_PAGES = 200
+# Web pages against bare lxml (issue 19), the median total over the set.
+WEB_RATIO = 4.0
+WEB_RATIO_GOAL = 2.0
+
+
+@dataclass
+class WebSet:
+    """A set of web pages, each timed as a whole pass over the set."""
+
+    name: str
+    pages: list[tuple[str, bytes]]
+    ours: list[float] = field(default_factory=list)
+    lxml: list[float] = field(default_factory=list)
+    trafilatura: list[float] = field(default_factory=list)
+
+    def ratio(self, other: list[float]) -> float | None:
+        return statistics.median(self.ours) / statistics.median(other) if other else None
+
+
+def web_sets() -> list[WebSet]:
+    import zipfile
+
+    real = [(p.name, p.read_bytes()) for p in sorted(REAL.iterdir()) if p.suffix.lower() in (".html", ".htm", ".aspx")]
+    with zipfile.ZipFile(ARCHIVE) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()][:ARCHIVE_PAGES]
+        pages = [(m.filename, archive.read(m)) for m in members]
+    return [WebSet(f"real web pages ({len(real)})", real), WebSet(f"archive pages ({len(pages)})", pages)]
+
+
+def measure_web(web: WebSet, repeat: int) -> None:
+    import lxml.html
+
+    import noticeparse
+
+    def ours() -> None:
+        for name, data in web.pages:
+            try:
+                noticeparse.parse_data(name, data)
+            except noticeparse.InputError:
+                pass
+
+    def bare() -> None:
+        for _, data in web.pages:
+            lxml.html.fromstring(data).text_content()
+
+    web.ours = timed(ours, repeat, before=cold_caches)
+    web.lxml = timed(bare, repeat)
+    try:
+        import trafilatura
+    except ImportError:
+        return
+
+    def peer() -> None:
+        for _, data in web.pages:
+            trafilatura.extract(data)
+
+    web.trafilatura = timed(peer, max(1, repeat // 3))
 
 
 # -- generated cases -----------------------------------------------------------------------------
@@ -290,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
         all_cases = cases(Path(tmp))
         for case in all_cases:
             measure(case, repeat)
+        webs = web_sets() if ARCHIVE.exists() else []
+        for web in webs:
+            measure_web(web, max(3, repeat // 3))
         seed = timed(ours(SEED), repeat, before=cold_caches)
         help_s = process_seconds([CLI, "--help"], repeat)
         small = process_seconds([CLI, "extract", str(SEED)], repeat)
@@ -323,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
          statistics.median(small) < EXTRACT_SECONDS),
         ("import noticeparse loads no heavy module", ",".join(heavy) or "none", "none", not heavy),
     ]
+    for web in webs:
+        ratio = web.ratio(web.lxml) or 0.0
+        targets.append((f"{web.name} / bare lxml", f"{ratio:.2f}x", f"<= {WEB_RATIO:g}x (goal {WEB_RATIO_GOAL:g}x)",
+                        ratio <= WEB_RATIO))
+        peer = web.ratio(web.trafilatura)
+        if peer is not None:
+            targets.append((f"{web.name} / trafilatura", f"{peer:.2f}x", "<= 1x", peer <= 1.0))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     if args.json:
         print(json.dumps({
@@ -336,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
                  "peak_mb": c.peak_mb}
                 for c in all_cases
             ],
+            "web": [{"name": w.name, "ours_ms": statistics.median(w.ours) * 1000,
+                     "lxml_ms": statistics.median(w.lxml) * 1000,
+                     "trafilatura_ms": statistics.median(w.trafilatura) * 1000 if w.trafilatura else None}
+                    for w in webs],
             "import_s": statistics.median(imports) - statistics.median(python),
             "targets": [{"target": t, "value": v, "bar": b, "met": ok} for t, v, b, ok in targets],
         }, ensure_ascii=False, indent=1))
@@ -346,6 +427,14 @@ def main(argv: list[str] | None = None) -> int:
         for c in all_cases:
             print(f"| {c.name} | {ms(c.ours)} | {c.bare_name} {ms(c.bare)} | {c.ratio():.2f}x | {ms(c.plumber)} "
                   f"| {ms(c.markitdown)} | {c.peak_mb:.0f} MB |")
+        if webs:
+            print("\n| web pages (a pass over the set) | noticeparse | bare lxml text | ratio | trafilatura.extract "
+                  "| ratio |")
+            print("|---|---|---|---|---|---|")
+            for w in webs:
+                peer = w.ratio(w.trafilatura)
+                print(f"| {w.name} | {ms(w.ours)} | {ms(w.lxml)} | {w.ratio(w.lxml):.2f}x | {ms(w.trafilatura)} | "
+                      f"{f'{peer:.2f}x' if peer is not None else '—'} |")
         print(f"\n`import noticeparse`: {(statistics.median(imports) - statistics.median(python)) * 1000:.0f} ms "
               f"over a bare interpreter; heavy modules loaded: {', '.join(heavy) or 'none'}.\n")
         print("| target | measured | bar | met |")

@@ -18,11 +18,13 @@ def test_type_size_comes_from_pitch_not_box_height() -> None:
     title = _box("农业农村部办公厅关于加力推进农机购置", 114, 472, 477, 24)  # 18 glyphs, 20 pt pitch
     low = _box("推进农业机械化高质量发展，结合新形势新要求和近年工作实践，", 82, 496, 246, 17)
     tall = _box("各省、自治区、直辖市及计划单列市农业农村（农牧）厅（局、委），", 84, 499, 389, 24)  # brackets
-    short = _box("附件", 82, 112, 200, 17)
-    ocr._type_sizes([title, low, tall, short])
+    short = _box("责）", 82, 112, 200, 19)  # the end of a wrapped parenthesis
+    big = _box("通", 250, 280, 700, 30)  # a letter-spaced title, a box per glyph
+    ocr._type_sizes([title, low, tall, short, big])
     assert abs(low.size - tall.size) < 0.15 * low.size  # one body size whatever the glyphs' height
     assert title.size > 1.3 * low.size
-    assert 10 < short.size < 17
+    assert short.size == sorted([title.size, low.size, tall.size])[1]  # near the body (median pitch): the body
+    assert big.size > 1.3 * low.size
 
 
 def test_a_numbered_item_starts_a_paragraph_inside_an_unclosed_parenthesis(rules) -> None:

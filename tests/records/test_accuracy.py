@@ -211,6 +211,6 @@ def test_a_role_line_without_an_organ_is_not_a_signature(rules) -> None:
 
 def test_two_labels_on_one_line_are_not_the_recipients(rules) -> None:
     # A printed page's metadata box, its label cells wrapped: 发文机|关： and 成文日|期： side by side.
-    n = notice(rules, "发文机国务院办公厅 成文日2018年12月06日", "关： 期：", "国务院办公厅关于开展督查的通知",
+    n = notice(rules, "发文机国务院办公厅 成文日2018年12月06日", "关： 期：", "题：", "国务院办公厅关于开展督查的通知",
                "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "现将有关事项通知如下。")
     assert n.notice.recipients == ["各省、自治区、直辖市人民政府", "国务院各部委、各直属机构"]

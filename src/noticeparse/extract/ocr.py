@@ -12,7 +12,6 @@ classifier stays off: with it on, whole upright lines were dropped.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import re
 import time
@@ -35,13 +34,13 @@ DEFAULT_LOW_CONFIDENCE = 0.6
 DEFAULT_PAGE_SECONDS = 60.0
 # A box of at least this many glyphs is sized by its pitch (shorter ones by their height).
 DEFAULT_PITCH_GLYPHS = 4
+# A shorter box whose height-based size is this close (a share) to the body's takes the body's.
+DEFAULT_SHORT_SIZE_SLACK = 0.25
 # A pixel is red (a seal, a masthead) when its red channel exceeds the others by this much.
 DEFAULT_RED_MARGIN = 60
 # Red marks this close (points) are one mark; a seal is at least this wide and tall (points).
 DEFAULT_SEAL_GAP_PT = 6.0
 DEFAULT_SEAL_MIN_PT = 72.0
-# The recogniser's threads in one process at most (more cores go to batch workers).
-DEFAULT_MAX_THREADS = 4
 ENGINE_NAME = "RapidOCR PP-OCR"
 EXTRA = 'pip install "noticeparse[ocr]"'
 _ENGINE: list[Any] = []
@@ -65,7 +64,9 @@ def missing_extra() -> str | None:
 
 
 def engine() -> Any:
-    """The recogniser, loaded once per process (batch workers keep theirs)."""
+    """The recogniser, loaded once per process (batch workers keep theirs). The detector keeps
+    RapidOCR's 2,000-pixel page: at 1,800 a handwritten date was lost, at 1,600 a glyph of a
+    letter-spaced title, for a fifth to a third less CPU."""
     if not _ENGINE:
         from rapidocr import RapidOCR
 
@@ -73,6 +74,9 @@ def engine() -> Any:
         threads = _threads()
         _ENGINE.append(RapidOCR(params={
             "Global.use_cls": False, "Global.log_level": "error",
+            # Lines recognised one at a time: a batch pads every line to the widest of six (a third
+            # more CPU on a dense page).
+            "Rec.rec_batch_num": 1,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }))
@@ -80,13 +84,13 @@ def engine() -> Any:
 
 
 def _threads() -> int:
-    """Threads for the recogniser: one in a batch worker (the workers are the parallelism), else the
-    machine's cores up to a few. onnxruntime's own default spins idle threads: 5.1 s of CPU a page
-    here against 4.3 s with two threads and 3.8 s with one (bench/ocr.py)."""
+    """Threads for the recogniser: one (NOTICEPARSE_OCR_THREADS asks for more). A thread does the
+    most work per CPU second — onnxruntime's extra threads spin: the seed's scan cost 5.1 s of CPU
+    a page with its default, 4.3 s with two threads, 3.8 s with one — and a batch's parallelism
+    is its workers."""
+    asked = os.environ.get("NOTICEPARSE_OCR_THREADS", "")
     cores = os.cpu_count() or 1
-    if multiprocessing.parent_process() is not None:
-        return 1
-    return max(1, min(cores, DEFAULT_MAX_THREADS))
+    return max(1, min(int(asked), cores)) if asked.isdigit() else 1
 
 
 @dataclass
@@ -249,9 +253,14 @@ def _type_sizes(lines: list[Line]) -> list[Line]:
             line.size = -line.size  # marked: sized below, from the ratio
     ratios.sort()
     ratio = ratios[len(ratios) // 2] if ratios else 1.0
+    pitches = sorted(line.size for line in lines if line.size > 0)
+    body = pitches[len(pitches) // 2] if pitches else 0.0
     for line in lines:
         if line.size < 0:
             line.size = -line.size * ratio
+            # A height says little about two glyphs (责）): near the body's size is the body's size.
+            if body and abs(line.size - body) <= DEFAULT_SHORT_SIZE_SLACK * body:
+                line.size = body
     return lines
 
 

@@ -171,8 +171,8 @@ def _recipients(head: list[Block], title_at: int | None, rules: Rules) -> list[s
         if folded.endswith(tuple(meta.recipients_not_suffix)) or match_heading(block.text, rules):
             continue
         body = block.text.strip()[:-1]
-        if any(fold_width(body).count(end) for end in meta.recipients_end):
-            continue  # two labels on one line (关： 期：), not a list of organs
+        if any(fold_width(body).count(end) for end in meta.recipients_end) or len(_compact(body)) < 2:
+            continue  # two labels on one line (关： 期：), or a label's last glyph (题：): not organs
         label = _compact(body)
         if label_category(label, rules) or any(label.startswith(n) for n in meta.recipients_not_labels):
             continue
