@@ -50,6 +50,8 @@ _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*[\r\n]+[ \t]*(?
 # indent of non-breaking or ideographic spaces starts a new paragraph there.
 _PASTED_BREAK = re.compile(r"[\r\n][ \t]*(?:[\xa0\u3000][ \t]*){2,}")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# An element whose class attribute holds the token $v (given with a space on each side).
+_HAS_CLASS = "//*[@class][contains(concat(' ', normalize-space(@class), ' '), $v)]"
 _DOUBLE_ESCAPED = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 
@@ -93,10 +95,6 @@ def _tag(el: Any) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
-def _classes(el: Any) -> set[str]:
-    return set((el.get("class") or "").split())
-
-
 class _Reader:
     """Walks an element tree into paragraph texts and table grids."""
 
@@ -122,9 +120,11 @@ class _Reader:
         tag = _tag(el)
         if not tag or tag in _SKIP_TAGS or tag in self.chrome_tags:
             return True
-        if self.chrome_classes & _classes(el):
+        classes = el.get("class")
+        if classes and not self.chrome_classes.isdisjoint(classes.split()):
             return True
-        return bool(_HIDDEN.search(el.get("style") or "")) or el.get("hidden") is not None
+        style = el.get("style")
+        return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
 
     def walk(self, el: Any, label: str = "") -> None:
         tag = _tag(el)
@@ -254,13 +254,20 @@ def _density_body(root: Any) -> Any:
 
 
 def _find_body(root: Any, rules: Rules) -> Any:
-    for ident in rules.html.body_ids:
-        found = root.xpath("//*[@id=$v]", v=ident)
-        if found and _text_of(found[0]):
-            return found[0]
+    """The document body: the first of the known ids that holds text, else the longest element of
+    the first known class that has text, else the densest element. The candidates are found by
+    XPath inside libxml2 (a page has thousands of elements, a handful of candidates)."""
+    ids = rules.html.body_ids
+    if ids:
+        first: dict[str, Any] = {}
+        query = "//*[@id][" + " or ".join(f"@id=$i{k}" for k in range(len(ids))) + "]"
+        for el in root.xpath(query, **{f"i{k}": v for k, v in enumerate(ids)}):
+            first.setdefault(el.get("id"), el)
+        for ident in ids:
+            if ident in first and _text_of(first[ident]):
+                return first[ident]
     for cls in rules.html.body_classes:
-        found = [e for e in root.xpath("//*[@class]") if cls in _classes(e)]
-        found = [e for e in found if _text_of(e)]
+        found = [e for e in root.xpath(_HAS_CLASS, v=f" {cls} ") if _text_of(e)]
         if found:
             return max(found, key=lambda e: len(_text_of(e)))
     return _density_body(root)
@@ -269,11 +276,13 @@ def _find_body(root: Any, rules: Rules) -> Any:
 def _page_meta(root: Any, body: Any, rules: Rules) -> dict[str, str]:
     """Metadata printed outside the body: a labelled metadata table, and the headline."""
     meta: dict[str, str] = {}
-    inside = set(body.iter())
+    def inside(el: Any) -> bool:
+        return el is body or any(a is body for a in el.iterancestors())
+
     labels = {"".join(k.split()): v for k, v in rules.html.meta_labels.items()}
     colons = tuple(rules.text.label_separators) + ("：",)
     for table in root.iter("table"):
-        if table in inside:
+        if inside(table):
             continue
         found: dict[str, str] = {}
         for tr in _rows(table):
@@ -288,7 +297,7 @@ def _page_meta(root: Any, body: Any, rules: Rules) -> dict[str, str]:
                     found[key] = text
         if len(found) >= 2:
             meta.update({k: v for k, v in found.items() if k not in meta})
-    headline = _headline(root, inside, rules)
+    headline = _headline(root, body, rules)
     if headline:
         meta["headline"] = headline
     published = _published(root, inside, rules)
@@ -297,14 +306,18 @@ def _page_meta(root: Any, body: Any, rules: Rules) -> dict[str, str]:
     return meta
 
 
-def _published(root: Any, inside: set[Any], rules: Rules) -> str | None:
+def _published(root: Any, inside: Callable[[Any], bool], rules: Rules) -> str | None:
     """The publication date the page prints as text outside the body (never an attribute's)."""
     labels = rules.html.published_labels
-    for node in root.xpath("//text()"):
-        if len(node) > 200 or not any(label in node for label in labels):
+    if not labels:
+        return None
+    # Only the text nodes naming a label leave libxml2 (in document order).
+    query = "//text()[" + " or ".join(f"contains(., $l{k})" for k in range(len(labels))) + "]"
+    for node in root.xpath(query, **{f"l{k}": label for k, label in enumerate(labels)}):
+        if len(node) > 200:
             continue
         parent = node.getparent()
-        if parent in inside:
+        if parent is not None and inside(parent):
             continue
         # <span>发布时间：</span><span>2019-09-23</span>: the date may stand in the next element.
         around = [p for p in (parent, parent.getparent() if parent is not None else None) if p is not None]
@@ -318,12 +331,12 @@ def _published(root: Any, inside: set[Any], rules: Rules) -> str | None:
     return None
 
 
-def _headline(root: Any, inside: set[Any], rules: Rules) -> str | None:
+def _headline(root: Any, body: Any, rules: Rules) -> str | None:
     """The article heading: the last h1/h2 before the body, else the page <title> without the site name."""
     last = None
     for el in root.iter():
-        if el in inside:
-            break
+        if el is body:
+            break  # in document order everything inside the body comes after it
         if _tag(el) in _HEADLINE_TAGS:
             text = _text_of(el)
             if text:
