@@ -176,3 +176,41 @@ def test_batch_writes_the_report_and_tasks(tmp_path: Path) -> None:
     parsed = [noticeparse.Notice.model_validate_json(line) for line in lines]
     expected = sum(len(assignments(a)) for n in parsed for a in n.activities)
     assert (tmp_path / "out" / "tasks.csv").read_text(encoding="utf-8-sig").count("\n") == 1 + expected
+
+
+def _made(titles: list[str], days: list[tuple[int, int]]) -> noticeparse.Notice:
+    import datetime as dt
+
+    from noticeparse.models import Activity, NoticeMeta, Source, TimeValue
+
+    base = dt.date(2024, 1, 1)
+    acts = []
+    for k, (title, (a, b)) in enumerate(zip(titles, days, strict=False)):
+        start, end = base + dt.timedelta(min(a, b)), base + dt.timedelta(max(a, b))
+        time = TimeValue(label="时间", raw=title, start=start if a % 3 else None, end=end) if a % 5 else None
+        acts.append(Activity(id=str(k + 1), heading=None, title=title, time=time, lead=[title[:4] or "甲"],
+                             support=[f"{title[-3:]}部"]))
+    return noticeparse.Notice(source=Source(path="x.txt", format="txt", sha256="0"),
+                              notice=NoticeMeta(title=titles[0] if titles else None), activities=acts)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Titles as the pipeline hands them over: no control characters (an HTML parser reads CR as LF).
+TITLES = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(str.strip)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(TITLES, min_size=1, max_size=8),
+       st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 2000)), min_size=8, max_size=8))
+def test_any_titles_and_dates_render_as_their_own_text(titles: list[str], days: list[tuple[int, int]]) -> None:
+    notice = _made(titles, days)
+    dom = _dom(_report(notice, labels="en"))
+    assert not dom.xpath("//script | //img | //iframe")
+    for act in notice.activities:
+        card = dom.xpath(f'//article[@data-activity="{act.id}"]')[0]
+        assert card.xpath(".//h4")[0].text_content() == act.title
+        drawn = dom.xpath(f'//svg//*[@data-activity="{act.id}"]'
+                          f' | //div[@class="undated"]//*[@data-activity="{act.id}"]')
+        assert len(drawn) == 1

@@ -9,10 +9,11 @@ rules/export.toml [export.report.zh] / [export.report.en] (`--labels`, default z
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..models import Notice
 from .table import warning_text
@@ -54,23 +55,29 @@ def _from_disk(rules: object):  # type: ignore[no-untyped-def]
     return text_of
 
 
-def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
-    """Write the report of `notices` (and `options.failures`) as one HTML page."""
+@functools.lru_cache(maxsize=1)
+def _template() -> Any:
+    """The report's template, compiled once per process."""
     import jinja2
 
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def write(notices: Sequence[Notice], stream: TextIO, *, options: ExportOptions) -> str | None:
+    """Write the report of `notices` (and `options.failures`) as one HTML page."""
     from .report_view import build_views, summary
 
     rules = options.active_rules()
     labels = options.labels or DEFAULT_LABELS
     words = getattr(rules.export.report, labels)
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
     views = build_views(notices, options.texts or _from_disk(rules), words,
                         lambda w: warning_text(w, labels, rules))  # type: ignore[arg-type]
     many = options.many or len(notices) != 1 or bool(options.failures)
-    page = environment.get_template("report.html.j2").render(
+    page = _template().render(
         lang="zh-CN" if labels == "zh" else "en", words=words, views=views, max_listed=MAX_LISTED,
         summary=summary(views, options.failures) if many else None,
     )
