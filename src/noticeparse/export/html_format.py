@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .._limits import DEFAULT_MAX_BYTES
 from ..models import Notice
 from .table import warning_text
 
@@ -44,13 +45,15 @@ def reread_text(notice: Notice, data: bytes, rules: object) -> str | None:
 
 
 def _from_disk(rules: object):  # type: ignore[no-untyped-def]
+    from ..errors import InputError
+    from ..pipeline import read_file
+
     def text_of(notice: Notice) -> str | None:
-        path = Path(notice.source.path)
-        try:
-            data = path.read_bytes() if path.is_file() else None
-        except OSError:
-            data = None
-        return reread_text(notice, data, rules) if data is not None else None
+        try:  # a regular file within the size limit, as when it was parsed
+            data = read_file(Path(notice.source.path), DEFAULT_MAX_BYTES)
+        except InputError:
+            return None
+        return reread_text(notice, data, rules)
 
     return text_of
 

@@ -200,7 +200,8 @@ def matrix(activities: Sequence[Activity]) -> Matrix | None:
             roles[(unit, act.id)] = role
     if not roles:
         return None
-    named = [a for a in activities if any(k[1] == a.id for k in roles)]
+    assigned = {activity for _, activity in roles}
+    named = [a for a in activities if a.id in assigned]
     return Matrix(units, named, roles, by_unit=len(units) >= len(named))
 
 

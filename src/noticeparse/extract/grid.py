@@ -156,12 +156,13 @@ def find_grids(grey: Any, dpi: int) -> tuple[list[Grid], Any]:
         return [], grey
     horizontal = _thin(horizontal, 0, DEFAULT_MAX_RULE_PT * pt)
     vertical = _thin(vertical, 1, DEFAULT_MAX_RULE_PT * pt)
-    joined = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((7, 7), np.uint8))
+    both = cv2.bitwise_or(horizontal, vertical)
+    joined = cv2.dilate(both, np.ones((7, 7), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
     near = DEFAULT_SAME_RULE_PT * pt
     grids = []
     clean = grey
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    rules = cv2.dilate(both, np.ones((3, 3), np.uint8))
     for x, y, w, h, _ in stats[1:count]:
         if w < DEFAULT_MIN_TABLE_PT[0] * pt or h < DEFAULT_MIN_TABLE_PT[1] * pt:
             continue
@@ -210,8 +211,7 @@ def fill(grids: list[Grid], lines: list[Line], number: int, scale: float, height
         for line in outside:
             inside = _inside(grid, line, scale, height_pt)
             for part in _split(line, _column_rules(grid, line, scale, height_pt), reread) if inside else [line]:
-                cell = grid.cell_at((part.left + part.right) / 2 / scale,
-                                    (height_pt - (part.top + part.bottom) / 2) / scale)
+                cell = grid.cell_at(*_centre(part, scale, height_pt))
                 if cell is None:
                     rest.append(part)
                 else:
@@ -228,9 +228,14 @@ def fill(grids: list[Grid], lines: list[Line], number: int, scale: float, height
     return outside, tables
 
 
+def _centre(line: Line, scale: float, height_pt: float) -> tuple[float, float]:
+    """The middle of a line's box in image pixels (x right, y down)."""
+    return (line.left + line.right) / 2 / scale, (height_pt - (line.top + line.bottom) / 2) / scale
+
+
 def _column_rules(grid: Grid, line: Line, scale: float, height_pt: float) -> list[float]:
     """The column rules (points) standing in the line's row: those between two different cells."""
-    r = bisect.bisect_right(grid.ys, (height_pt - (line.top + line.bottom) / 2) / scale) - 1
+    r = bisect.bisect_right(grid.ys, _centre(line, scale, height_pt)[1]) - 1
     if not 0 <= r < len(grid.cells):
         return []
     row = grid.cells[r]
@@ -238,5 +243,5 @@ def _column_rules(grid: Grid, line: Line, scale: float, height_pt: float) -> lis
 
 
 def _inside(grid: Grid, line: Line, scale: float, height_pt: float) -> bool:
-    cy = (height_pt - (line.top + line.bottom) / 2) / scale
+    cy = _centre(line, scale, height_pt)[1]
     return grid.ys[0] <= cy <= grid.ys[-1] and line.right / scale > grid.xs[0] and line.left / scale < grid.xs[-1]

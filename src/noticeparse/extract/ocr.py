@@ -242,25 +242,25 @@ def _type_sizes(lines: list[Line]) -> list[Line]:
     counting half), not its height: a box is as tall as the glyphs in it (brackets and quotes add
     a third), so heights cannot tell a title from the body, but pitch can. A box of a few glyphs
     gets its height times the page's usual pitch-to-height ratio."""
-    ratios = []
+    ratios, pitches, short = [], [], []
     for line in lines:
         glyphs = _glyphs(line.text)
         if glyphs >= DEFAULT_PITCH_GLYPHS and line.size > 0:
             pitch = (line.right - line.left) / glyphs
             ratios.append(pitch / line.size)
+            pitches.append(pitch)
             line.size = pitch
         else:
-            line.size = -line.size  # marked: sized below, from the ratio
+            short.append(line)
     ratios.sort()
+    pitches.sort()
     ratio = ratios[len(ratios) // 2] if ratios else 1.0
-    pitches = sorted(line.size for line in lines if line.size > 0)
     body = pitches[len(pitches) // 2] if pitches else 0.0
-    for line in lines:
-        if line.size < 0:
-            line.size = -line.size * ratio
-            # A height says little about two glyphs (责）): near the body's size is the body's size.
-            if body and abs(line.size - body) <= DEFAULT_SHORT_SIZE_SLACK * body:
-                line.size = body
+    for line in short:
+        line.size *= ratio
+        # A height says little about two glyphs (责）): near the body's size is the body's size.
+        if body and abs(line.size - body) <= DEFAULT_SHORT_SIZE_SLACK * body:
+            line.size = body
     return lines
 
 

@@ -171,7 +171,7 @@ def _recipients(head: list[Block], title_at: int | None, rules: Rules) -> list[s
         if folded.endswith(tuple(meta.recipients_not_suffix)) or match_heading(block.text, rules):
             continue
         body = block.text.strip()[:-1]
-        if any(fold_width(body).count(end) for end in meta.recipients_end) or len(_compact(body)) < 2:
+        if any(end in folded[:-1] for end in meta.recipients_end) or len(_compact(body)) < 2:
             continue  # two labels on one line (关： 期：), or a label's last glyph (题：): not organs
         label = _compact(body)
         if label_category(label, rules) or any(label.startswith(n) for n in meta.recipients_not_labels):
@@ -213,20 +213,14 @@ def _signers_organ(blocks: list[Block], j: int, rules: Rules) -> str | None:
     folded = fold_width(text)
     if not folded.endswith(tuple(rules.text.label_separators)):
         return None
-    stem = folded[:-1].rstrip()
+    stem = rest = folded[:-1].rstrip()
     roles = sorted((fold_width(r) for r in rules.metadata.signer_roles), key=len, reverse=True)
-    stripped = True
-    cut = len(stem)
-    while stripped:
-        stripped = False
-        for role in roles:
-            if stem[:cut].rstrip().endswith(role):
-                cut = len(stem[:cut].rstrip()) - len(role)
-                stripped = True
-                break
-    if cut == len(stem) or not is_organ_line(text[:cut], rules):
+    while role := next((r for r in roles if rest.endswith(r)), None):  # 全体合伙人: both roles go
+        rest = rest[: -len(role)].rstrip()
+    organ = text[: len(rest)]  # width folding keeps every character's place
+    if rest == stem or not is_organ_line(organ, rules):
         return None
-    return text[:cut].strip()
+    return organ.strip()
 
 
 def _date_and_issuer(
