@@ -234,6 +234,25 @@ class TimeRules(_Model):
     tokens: TimeTokens
     parts: dict[str, MonthPart]
     span: TimeSpan
+    _scanners: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
+
+    def token_scanner(self, order: tuple[str, ...]) -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str] | None]:
+        """The token patterns in the order a tokenizer tries them (the periods, then `order`), and
+        one pattern whose group `t{k}` matches wherever the k-th of them is the first to match
+        (None when the patterns cannot be joined into one)."""
+        scanners: dict[tuple[str, ...], Any] = self.__pydantic_private__["_scanners"]  # type: ignore[index]
+        if order not in scanners:
+            patterns = [(f"period:{k}", p.pattern) for k, p in enumerate(self.periods)]
+            patterns += [(name, getattr(self.tokens, name)) for name in order]
+            try:
+                cores = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for _, p in patterns]
+                joined: re.Pattern[str] | None = re.compile(
+                    "|".join(f"(?P<t{k}>{core})" for k, core in enumerate(cores))
+                )
+            except re.error:  # a back-reference to a group or a flag inside a pattern
+                joined = None
+            scanners[order] = (patterns, joined)
+        return scanners[order]  # type: ignore[no-any-return]
 
 
 class MetadataRules(_Model):
@@ -481,15 +500,16 @@ def memoized(fn: Callable[..., _T]) -> Callable[..., _T]:
 
     @functools.wraps(fn)
     def wrapper(text: str, rules: Rules, *args: Any) -> _T:
-        cache = rules.__pydantic_private__["_memos"].get(name)  # type: ignore[index]
-        if cache is None or len(cache) > MEMO_LIMIT:
-            cache = rules.memo(name)
+        # The hit path is a few dict lookups: recognisers are asked hundreds of times a document.
         key = (text, *args) if args else text
         try:
-            return cache[key]  # type: ignore[no-any-return]
+            return rules.__pydantic_private__["_memos"][name][key]  # type: ignore[index,no-any-return]
         except KeyError:
-            result = cache[key] = fn(text, rules, *args)
-            return result
+            pass
+        result = fn(text, rules, *args)
+        # The size check only where the cache grows (memo() starts afresh past MEMO_LIMIT).
+        rules.memo(name)[key] = result
+        return result
 
     return wrapper
 

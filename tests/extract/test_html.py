@@ -246,3 +246,58 @@ def test_a_soft_break_splits_body_lines_but_not_a_cells_paragraph(rules: Rules) 
     assert [b.text for b in found if b.kind == "paragraph"] == ["德育处", "2022年4月25日"]
     grid = next(b.cells for b in found if b.kind == "table")
     assert grid[1][1] == "高一停课； 高二复习"
+
+
+def test_an_anchor_named_like_a_body_id_does_not_hide_the_body(rules: Rules) -> None:
+    # libxml2 files <a name> in the same table as ids: the id must still be found.
+    html = (
+        "<html><body><a name='zoom'></a><div>导航 首页</div>"
+        "<div id='zoom'><p>正文第一段。</p><p>正文第二段。</p></div></body></html>"
+    )
+    assert texts(html, rules) == ["正文第一段。", "正文第二段。"]
+
+
+def test_the_first_of_duplicate_body_ids_holding_text(rules: Rules) -> None:
+    html = (
+        "<html><body><div id='UCAP-CONTENT'> </div><div id='UCAP-CONTENT'><p>第二个</p></div>"
+        "<div id='zoom'><p>内容</p></div></body></html>"
+    )
+    # The first element of an id is the one asked; empty, the next known id is tried.
+    assert texts(html, rules) == ["内容"]
+
+
+@pytest.mark.parametrize(
+    ("classes", "found"),
+    [("main\tconTxt", True), ("main conTxt\n", True), ("main\u3000conTxt", False), ("conTxtx", False)],
+)
+def test_body_class_tokens_are_split_on_ascii_white_space(classes: str, found: bool, rules: Rules) -> None:
+    html = (
+        "<html><body><div>很长的一段导航文字，比正文还要长很多很多很多很多很多很多。</div>"
+        f"<div class='{classes}'><p>正文。</p></div></body></html>"
+    )
+    assert (texts(html, rules) == ["正文。"]) is found
+
+
+def test_the_longest_element_of_a_body_class_wins(rules: Rules) -> None:
+    html = (
+        "<html><body><div class='conTxt'><p>短</p></div>"
+        "<div class='conTxt'><p>较长的正文段落。</p></div></body></html>"
+    )
+    assert texts(html, rules) == ["较长的正文段落。"]
+
+
+def test_a_data_cells_paragraphs_are_read_whatever_its_markup(rules: Rules) -> None:
+    body = (
+        "<table><tr><td>日期</td><td>内容</td></tr>"
+        "<tr><td>1月5日</td><td>第一项\n\u3000\u3000第二项</td></tr>"
+        "<tr><td>1月6日</td><td><p>考试</p><p>阅卷</p></td></tr>"
+        "<tr><td>1月7日</td><td><span style='display:none'>隐藏</span>放假</td></tr></table>"
+    )
+    grid = next(b.cells for b in extract_blocks(Path("a.html"), page(body).encode(), rules).blocks if b.kind == "table")
+    assert grid[1:] == [["1月5日", "第一项\n第二项"], ["1月6日", "考试\n阅卷"], ["1月7日", "放假"]]
+
+
+def test_the_headline_is_the_last_one_before_the_body(rules: Rules) -> None:
+    outside = "<h1>学校网站</h1><h2>关于开展活动的通知</h2>"
+    raw = page("<h2>正文里的小标题</h2><p>正文。</p>", outside=outside).encode()
+    assert extract_blocks(Path("a.html"), raw, rules).page_meta["headline"] == "关于开展活动的通知"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -105,13 +106,21 @@ def _clean(raw: str, rules: TimeRules, numerals: Rules) -> str:
 def _tokens(text: str, rules: TimeRules) -> list[_Token]:
     out: list[_Token] = []
     pos = 0
-    patterns = [(name, getattr(rules.tokens, name)) for name in _TOKEN_ORDER]
-    periods = [(f"period:{k}", p.pattern) for k, p in enumerate(rules.periods)]
+    patterns, joined = rules.token_scanner(_TOKEN_ORDER)
     while pos < len(text):
         if text[pos].isspace():
             pos += 1
             continue
-        for name, pattern in (*periods, *patterns):
+        # One joined match names the first pattern that matches here (or that none does); only
+        # an empty match, which the loop below skips past, needs the patterns one by one.
+        first = joined.match(text, pos) if joined is not None else None
+        if joined is not None and first is None:
+            candidates: list[tuple[str, re.Pattern[str]]] = []
+        elif first is not None and first.end() > pos:
+            candidates = [patterns[int(first.lastgroup[1:])]]  # type: ignore[index]
+        else:
+            candidates = patterns
+        for name, pattern in candidates:
             m = pattern.match(text, pos)
             if m and m.end() > pos:
                 groups = tuple((k, v) for k, v in m.groupdict().items() if v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..rules import Category, Rules, memoized
@@ -31,8 +32,7 @@ def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldL
     or where any `label：` follows a sentence's end (`地点：蓬莱酒店。预算：约200元`)."""
     folded = fold_width(text)
     value_start = text.index(line.value, line.start + len(line.label)) if line.value else len(text)
-    ends = "".join(re.escape(m) for m in rules.text.sentence_end)
-    for gap in re.finditer(rf"\s{{2,}}|\s(?=\S+\s*:)|(?<=[{ends}])", folded[value_start:]):
+    for gap in _gaps(tuple(rules.text.sentence_end)).finditer(folded[value_start:]):
         at = value_start + gap.end()
         if at >= len(text):
             break
@@ -45,6 +45,13 @@ def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldL
             first = FieldLine(line.label, value, line.start, value_start + gap.start())
             return [first, *_split_second_field(second, text, rules)]
     return [line]
+
+
+@functools.lru_cache(maxsize=8)
+def _gaps(sentence_end: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a second field may start: a wide gap, a gap before `label:`, after a sentence's end."""
+    ends = "".join(re.escape(m) for m in sentence_end)
+    return re.compile(rf"\s{{2,}}|\s(?=\S+\s*:)|(?<=[{ends}])")
 
 
 @memoized
