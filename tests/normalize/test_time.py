@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from noticeparse.normalize import Reference, TimeResult, parse_time
 from noticeparse.normalize.time import month_context, reference_span
+from noticeparse.rules import TimeRules, default_rules
 
 Y = 2024
 D = dt.date(2024, 9, 13)
@@ -299,3 +300,53 @@ def test_arbitrary_text_never_raises(rules, text: str) -> None:
 @given(st.text(alphabet="0123456789年月日至-—、，底前起次上中下旬初一二三十〇", max_size=20))
 def test_date_like_text_never_raises(rules, text: str) -> None:
     parse_time(text, REF, rules)
+
+
+def _tokens_one_by_one(text: str, time_rules: TimeRules) -> list[tuple[str, str]]:
+    """The tokenizer written plainly: every pattern tried in order at every position."""
+    from noticeparse.normalize.time import _TOKEN_ORDER
+
+    patterns, _ = time_rules.token_scanner(_TOKEN_ORDER)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        for name, pattern in patterns:
+            m = pattern.match(text, pos)
+            if m and m.end() > pos:
+                out.append((name, m.group(0)))
+                pos = m.end()
+                break
+        else:
+            if out and out[-1][0] == "prose":
+                out[-1] = ("prose", out[-1][1] + text[pos])
+            else:
+                out.append(("prose", text[pos]))
+            pos += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789年月日号至到-—~、,.:前起初中底旬上下午周星期本次当即截止 ", max_size=40))
+def test_the_joined_token_pattern_finds_what_trying_each_pattern_finds(text: str) -> None:
+    from noticeparse.normalize.time import _tokens
+
+    time_rules = default_rules().time
+    assert [(t.kind, t.value) for t in _tokens(text, time_rules)] == _tokens_one_by_one(text, time_rules)
+
+
+def test_token_patterns_that_cannot_be_joined_are_tried_one_by_one() -> None:
+    from noticeparse.normalize.time import _TOKEN_ORDER, _tokens
+
+    data = default_rules().time.model_dump(by_alias=True)
+    data["tokens"] = {k: (v.pattern if hasattr(v, "pattern") else v) for k, v in data["tokens"].items()}
+    # A back-reference names a group: the patterns cannot stand side by side in one expression.
+    data["tokens"]["moment"] = r"(?P<w>[早晚])(?P=w)上"
+    data["periods"] = [{**p, "pattern": p["pattern"].pattern} for p in data["periods"]]
+    time_rules = TimeRules.model_validate(data)
+    assert time_rules.token_scanner(_TOKEN_ORDER)[1] is None
+    assert [(t.kind, t.value) for t in _tokens("9月5日晚晚上", time_rules)] == [
+        ("month", "9月"), ("day", "5日"), ("moment", "晚晚上"),
+    ]
