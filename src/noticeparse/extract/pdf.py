@@ -82,11 +82,13 @@ def _radical_table() -> dict[int, str]:
 
 
 _RADICALS = _radical_table()
+_HAS_RADICAL = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_RADICALS)) + "]")
 
 
 def clean_text(text: str) -> str:
     """Radical look-alikes unified, printed soft hyphens made hyphens, odd spaces made plain."""
-    return plain_spaces(text.translate(_RADICALS))
+    # Most lines hold none: one search instead of a table lookup per character.
+    return plain_spaces(text.translate(_RADICALS) if _HAS_RADICAL.search(text) else text)
 
 
 @dataclass
@@ -135,11 +137,13 @@ def _object_counts(page: Any) -> tuple[int, int]:
     import pypdfium2.raw as raw
 
     paths = images = 0
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
-        kind = raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i))
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+    handle, get_object, get_type = page.raw, raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    path_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
+    for i in range(raw.FPDFPage_CountObjects(handle)):
+        kind = get_type(get_object(handle, i))
+        if kind == path_kind:
             paths += 1
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        elif kind == image_kind:
             images += 1
     return paths, images
 
@@ -166,6 +170,28 @@ def _keep_space(text: str, k: int, j: int, size: float, box: Any) -> bool:
     return False  # the renderer's space between CJK and digits or punctuation
 
 
+def _box_reader(textpage: Any) -> Callable[[int], tuple[float, float, float, float]]:
+    """`textpage.get_charbox` (left, bottom, right, top) without its per-call allocations: a line
+    asks for several boxes and a page for thousands."""
+    import pypdfium2.raw as raw
+
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    handle, get = textpage.raw, raw.FPDFText_GetCharBox
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        if not get(handle, index, left, right, bottom, top):
+            raise pdfium_error("Failed to get charbox.")
+        return left.value, bottom.value, right.value, top.value
+
+    return box
+
+
+def pdfium_error(message: str) -> Exception:
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfiumError(message)
+
+
 def _page_lines(textpage: Any, number: int) -> list[_Line]:
     """The visual lines of a page with their boxes, spaces and doubled glyphs cleaned."""
     import pypdfium2.raw as raw
@@ -174,7 +200,8 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
     if len(text) != textpage.count_chars():
         # Characters beyond the BMP shift string positions off char indices: no geometry, plain lines.
         return [_Line(clean_text(t.strip()), number, 0, 0, 0, 0, 0) for t in text.splitlines() if t.strip()]
-    box = textpage.get_charbox
+    box = _box_reader(textpage)
+    handle, font_size = textpage.raw, raw.FPDFText_GetFontSize
     lines = []
     for m in re.finditer(r"[^\r\n]+", text):
         start, end = m.span()
@@ -186,7 +213,7 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
         i1 = start + len(chars.rstrip()) - 1
         l0, b0, _, t0 = box(i0)
         _, b1, r1, t1 = box(i1)
-        size = raw.FPDFText_GetFontSize(textpage.raw, i0) or (t0 - b0)
+        size = font_size(handle, i0) or (t0 - b0)
         out: list[str] = []
         at = i0
         # Only the spaces and doubled glyphs need a decision; the rest is copied in slices.
