@@ -341,17 +341,17 @@ def _body_ids(root: Any, ids: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _body_candidates(root: Any, rules: Rules) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """The first element of each known body id, and the elements of each known body class, in
-    document order: one pass over the elements (cheaper than an XPath query per name)."""
+    """The first element of each known body id (from the id table where it can tell), and the
+    elements of each known body class in document order: one pass over the elements (cheaper
+    than an XPath query per name, which libxml2 answers by testing every element)."""
     ids, classes = rules.html.body_ids, set(rules.html.body_classes)
-    first = _body_ids(root, ids)
-    by_id = first is None
-    if first is None:
-        first = {}
+    from_table = _body_ids(root, ids)
+    scan_ids = from_table is None
+    first = from_table or {}
     wanted = set(ids)
     by_class: dict[str, list[Any]] = {}
     for el in root.iter():
-        if by_id:
+        if scan_ids:
             ident = el.get("id")
             if ident is not None and ident in wanted and ident not in first:
                 first[ident] = el
