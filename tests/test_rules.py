@@ -47,3 +47,26 @@ def test_malformed_file_names_file_key_and_problem(tmp_path: Path, content: str,
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read rules file"):
         load_rules([tmp_path / "nope.toml"])
+
+
+def test_a_memoized_recogniser_runs_once_per_text_and_starts_afresh_past_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import noticeparse.rules as rules_module
+
+    calls: list[tuple[str, int]] = []
+
+    @rules_module.memoized
+    def length(text: str, rules: rules_module.Rules, extra: int = 0) -> int:
+        calls.append((text, extra))
+        return len(text) + extra
+
+    first = rules_module.load_rules([])
+    assert [length("甲乙", first), length("甲乙", first), length("甲乙", first, 1)] == [2, 2, 3]
+    assert calls == [("甲乙", 0), ("甲乙", 1)]  # one run per text and arguments
+    monkeypatch.setattr(rules_module, "MEMO_LIMIT", 2)
+    for text in ("一", "二", "三", "四"):
+        length(text, first)
+    calls.clear()
+    assert length("一", first) == 1 and calls == [("一", 0)]  # forgotten: the cache started afresh
+    assert len(first.memo(f"{length.__module__}.{length.__qualname__}")) <= 3

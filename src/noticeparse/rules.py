@@ -488,6 +488,7 @@ class Rules(_Model):
 
 # Entries a recogniser's cache holds before it starts afresh (a batch never grows without bound).
 MEMO_LIMIT = 50_000
+_MISSING = object()
 _T = TypeVar("_T")
 
 
@@ -500,15 +501,19 @@ def memoized(fn: Callable[..., _T]) -> Callable[..., _T]:
 
     @functools.wraps(fn)
     def wrapper(text: str, rules: Rules, *args: Any) -> _T:
-        # The hit path is a few dict lookups: recognisers are asked hundreds of times a document.
+        # A few dict lookups and no exception, hit or miss: recognisers are asked hundreds of
+        # times a document, and in a batch most asks are a new paragraph's first.
         key = (text, *args) if args else text
-        try:
-            return rules.__pydantic_private__["_memos"][name][key]  # type: ignore[index,no-any-return]
-        except KeyError:
-            pass
+        memos: dict[str, dict[Any, Any]] = rules.__pydantic_private__["_memos"]  # type: ignore[index]
+        cache = memos.get(name)
+        if cache is not None:
+            found = cache.get(key, _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return]
         result = fn(text, rules, *args)
-        # The size check only where the cache grows (memo() starts afresh past MEMO_LIMIT).
-        rules.memo(name)[key] = result
+        if cache is None or len(cache) > MEMO_LIMIT:
+            cache = rules.memo(name)  # created, or started afresh past MEMO_LIMIT
+        cache[key] = result
         return result
 
     return wrapper
