@@ -36,14 +36,6 @@ REPEAT = {"txt": 20, "docx": 3, "pdf": 3, "web": 1}
 WORKLOADS = tuple(REPEAT)
 
 
-def _cold() -> None:
-    from noticeparse.rules import default_rules
-    from noticeparse.text.width import fold_width
-
-    default_rules().__pydantic_private__["_memos"].clear()  # type: ignore[index]
-    fold_width.cache_clear()
-
-
 @functools.lru_cache(maxsize=1)
 def _pages() -> list[bytes]:
     """The archive pages, read once (in the warm-up, so that the reading cancels out)."""
@@ -54,48 +46,31 @@ def _pages() -> list[bytes]:
 
 
 def _work(name: str, side: str) -> object:
-    """One repetition of workload `name` on `side` (ours or bare)."""
+    """One repetition of workload `name` on `side` (ours or bare): the bare readers and the
+    cache emptying are bench/run.py's, so both scripts measure the same thing."""
+    from run import bare_docx, bare_pdfium, bare_txt, cold_caches
+
     import noticeparse
 
-    if name == "txt":
-        if side == "bare":
-            return SEED.read_bytes().decode("utf-8")
-        _cold()
-        return noticeparse.parse(SEED)
-    if name == "docx":
-        if side == "bare":
-            import docx
+    if name == "web":
+        return _web(side)
+    path = {"txt": SEED, "docx": DOCX, "pdf": PDF}[name]
+    if side == "bare":
+        return {"txt": bare_txt, "docx": bare_docx, "pdf": bare_pdfium}[name](path)()
+    cold_caches()
+    return noticeparse.parse(path)
 
-            document = docx.Document(str(DOCX))
-            texts = [p.text for p in document.paragraphs]
-            for table in document.tables:
-                for row in table.rows:
-                    texts.extend(cell.text for cell in row.cells)
-            return texts
-        _cold()
-        return noticeparse.parse(DOCX)
-    if name == "pdf":
-        if side == "bare":
-            import pypdfium2 as pdfium
 
-            pdf = pdfium.PdfDocument(str(PDF))
-            texts = []
-            for i in range(len(pdf)):
-                page = pdf[i]
-                textpage = page.get_textpage()
-                texts.append(textpage.get_text_range())
-                textpage.close()
-                page.close()
-            pdf.close()
-            return texts
-        _cold()
-        return noticeparse.parse(PDF)
+def _web(side: str) -> object:
     import lxml.html
+    from run import cold_caches
+
+    import noticeparse
 
     pages = _pages()
     if side == "bare":
         return [lxml.html.fromstring(data).text_content() for data in pages]
-    _cold()
+    cold_caches()
     out = []
     for k, data in enumerate(pages):
         try:

@@ -132,6 +132,11 @@ class HeadingStyle(_Model):
     pattern: LinePattern
 
 
+def without_group_names(pattern: str) -> str:
+    """`pattern` with its named groups made plain, so that several can stand in one alternation."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 class HeadingRules(_Model):
     styles: list[HeadingStyle]
     grouping: list[str]
@@ -142,7 +147,7 @@ class HeadingRules(_Model):
         """One pattern matching where any style matches: a quick test before `match_heading`."""
         store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
         if not store:
-            cores = [re.sub(r"\(\?P<\w+>", "(?:", style.pattern.pattern) for style in self.styles]
+            cores = [without_group_names(style.pattern.pattern) for style in self.styles]
             store.append(re.compile("|".join(f"(?:{c})" for c in cores)))
         return store[0]
 
@@ -245,7 +250,7 @@ class TimeRules(_Model):
             patterns = [(f"period:{k}", p.pattern) for k, p in enumerate(self.periods)]
             patterns += [(name, getattr(self.tokens, name)) for name in order]
             try:
-                cores = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for _, p in patterns]
+                cores = [without_group_names(p.pattern) for _, p in patterns]
                 joined: re.Pattern[str] | None = re.compile(
                     "|".join(f"(?P<t{k}>{core})" for k, core in enumerate(cores))
                 )

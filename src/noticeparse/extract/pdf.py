@@ -173,6 +173,7 @@ def _keep_space(text: str, k: int, j: int, size: float, box: Any) -> bool:
 def _box_reader(textpage: Any) -> Callable[[int], tuple[float, float, float, float]]:
     """`textpage.get_charbox` (left, bottom, right, top) without its per-call allocations: a line
     asks for several boxes and a page for thousands."""
+    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
@@ -180,16 +181,10 @@ def _box_reader(textpage: Any) -> Callable[[int], tuple[float, float, float, flo
 
     def box(index: int) -> tuple[float, float, float, float]:
         if not get(handle, index, left, right, bottom, top):
-            raise pdfium_error("Failed to get charbox.")
+            raise pdfium.PdfiumError("Failed to get charbox.")
         return left.value, bottom.value, right.value, top.value
 
     return box
-
-
-def pdfium_error(message: str) -> Exception:
-    import pypdfium2 as pdfium
-
-    return pdfium.PdfiumError(message)
 
 
 def _page_lines(textpage: Any, number: int) -> list[_Line]:
