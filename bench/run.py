@@ -69,7 +69,7 @@ def cold_caches() -> None:
     from noticeparse.rules import default_rules
     from noticeparse.text.width import fold_width
 
-    default_rules().__pydantic_private__["_memos"].clear()  # type: ignore[index]
+    default_rules().forget()
     fold_width.cache_clear()
 
 

@@ -49,6 +49,16 @@ LinePattern = Annotated[re.Pattern[str], BeforeValidator(_compile_line)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    _words: dict[str, re.Pattern[str]] = PrivateAttr(default_factory=dict)
+
+    def words(self, name: str) -> re.Pattern[str]:
+        """One pattern finding any word of the word list `name` (longest first), built once."""
+        store: dict[str, re.Pattern[str]] = self.__pydantic_private__["_words"]  # type: ignore[index]
+        found = store.get(name)
+        if found is None:
+            listed = sorted(getattr(self, name), key=len, reverse=True)
+            found = store[name] = re.compile("|".join(map(re.escape, listed)) or r"(?!)")
+        return found
 
 
 def _groups(model: BaseModel, needs: dict[str, tuple[str, ...]]) -> None:
@@ -77,6 +87,23 @@ class NumeralRules(_Model):
     units: dict[str, int]
     circled_one: str = Field(min_length=1, max_length=1)
     circled_count: int = Field(ge=1)
+    # A run of numeral characters (built once), and the value of each run read (they repeat).
+    _run: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
+    _values: dict[str, int | None] = PrivateAttr(default_factory=dict)
+
+    def run_pattern(self) -> re.Pattern[str]:
+        """A run of Chinese numeral characters (digits and units)."""
+        store: list[re.Pattern[str]] = self.__pydantic_private__["_run"]  # type: ignore[index]
+        if not store:
+            store.append(re.compile(f"[{re.escape(''.join([*self.digits, *self.units]))}]+"))
+        return store[0]
+
+    def values(self) -> dict[str, int | None]:
+        """The remembered value of each numeral run read with these rules (see `fold_numerals`)."""
+        values: dict[str, int | None] = self.__pydantic_private__["_values"]  # type: ignore[index]
+        if len(values) > MEMO_LIMIT:
+            values.clear()
+        return values
 
 
 class Matcher(_Model):
@@ -110,8 +137,10 @@ class LabelRules(_Model):
     lead: list[Matcher]
     support: list[Matcher]
     responsible: list[Matcher]
-    # Labels repeat throughout a document; remember each one's category.
+    # Labels repeat throughout a document; remember each one's category (by compact label, and
+    # by label as printed).
     _categories: dict[str, Category | None] = PrivateAttr(default_factory=dict)
+    _printed: dict[str, Category | None] = PrivateAttr(default_factory=dict)
 
     def category(self, label: str) -> Category | None:
         """The canonical field (time, location, lead, support, responsible) a compact label names."""
@@ -124,6 +153,16 @@ class LabelRules(_Model):
             found = next((c for c in get_args(Category) if any(m.matches(label) for m in getattr(self, c))), None)
             cache[label] = found
             return found
+
+    def printed_category(self, label: str, compact: Callable[[str], str]) -> Category | None:
+        """The category of a label as printed, `compact(label)` being its compact form."""
+        cache: dict[str, Category | None] = self.__pydantic_private__["_printed"]  # type: ignore[index]
+        found = cache.get(label, _MISSING)
+        if found is _MISSING:
+            found = cache[label] = self.category(compact(label))
+            if len(cache) > MEMO_LIMIT:
+                cache.clear()
+        return found  # type: ignore[return-value]
 
 
 class HeadingStyle(_Model):
@@ -144,11 +183,12 @@ class HeadingRules(_Model):
     _any: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
 
     def any_style(self) -> re.Pattern[str]:
-        """One pattern matching where any style matches: a quick test before `match_heading`."""
+        """One pattern matching where any style matches; its group `h{k}` matches where the k-th
+        style is the first to match (an alternation tries its branches in order)."""
         store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
         if not store:
             cores = [without_group_names(style.pattern.pattern) for style in self.styles]
-            store.append(re.compile("|".join(f"(?:{c})" for c in cores)))
+            store.append(re.compile("|".join(f"(?P<h{k}>{c})" for k, c in enumerate(cores))))
         return store[0]
 
 
@@ -481,6 +521,8 @@ class Rules(_Model):
     ocr: OcrRules
     # Results of text recognisers run with these rules, by recogniser (see `memoized`).
     _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
+    # Objects built from the rules alone (see `derived`).
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def memo(self, name: str) -> dict[Any, Any]:
         """The cache of recogniser `name` for these rules; emptied when it grows past MEMO_LIMIT."""
@@ -489,6 +531,20 @@ class Rules(_Model):
         if cache is None or len(cache) > MEMO_LIMIT:
             cache = memos[name] = {}
         return cache
+
+    def forget(self) -> None:
+        """Empty the recognisers' caches of answers about paragraphs and values (benchmarks: a
+        batch never sees the same file twice). The answers about short vocabulary — each label's
+        category, each numeral run's value — stay: every document of a batch repeats them."""
+        self.__pydantic_private__["_memos"].clear()  # type: ignore[index]
+
+    def derived(self, name: str, build: Callable[[Rules], _T]) -> _T:
+        """What `build` makes of these rules (a pattern joined from several lists), built once."""
+        store: dict[str, Any] = self.__pydantic_private__["_derived"]  # type: ignore[index]
+        found = store.get(name, _MISSING)
+        if found is _MISSING:
+            found = store[name] = build(self)
+        return found  # type: ignore[no-any-return]
 
 
 # Entries a recogniser's cache holds before it starts afresh (a batch never grows without bound).

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..rules import Rules, TimeRules
 from ..text.numerals import fold_numerals
@@ -43,8 +42,7 @@ class TimeResult:
     status: Status
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str
     value: str
     groups: tuple[tuple[str, str], ...] = ()
@@ -104,35 +102,44 @@ def _clean(raw: str, rules: TimeRules, numerals: Rules) -> str:
 
 
 def _tokens(text: str, rules: TimeRules) -> list[_Token]:
+    """The value as tokens: the first pattern that matches at each place, and between them
+    prose (its characters without the whitespace between them, one token per run)."""
     out: list[_Token] = []
+    prose: list[str] = []
     pos = 0
     patterns, joined = rules.token_scanner(_TOKEN_ORDER)
     while pos < len(text):
         if text[pos].isspace():
             pos += 1
             continue
-        # One joined match names the first pattern that matches here (or that none does); only
-        # an empty match, which the loop below skips past, needs the patterns one by one.
-        first = joined.match(text, pos) if joined is not None else None
-        if joined is not None and first is None:
-            candidates: list[tuple[str, re.Pattern[str]]] = []
-        elif first is not None and first.end() > pos:
+        # One joined search names the next place a pattern matches and the first pattern that
+        # matches there (what lies before it is prose); only an empty match, which the loop
+        # below skips past, needs the patterns one by one.
+        first = joined.search(text, pos) if joined is not None else None
+        if joined is not None and (first is None or first.start() > pos):
+            upto = first.start() if first is not None else len(text)
+            prose.append("".join(text[pos:upto].split()))
+            pos = upto
+            continue
+        if first is not None and first.end() > pos:
             candidates = [patterns[int(first.lastgroup[1:])]]  # type: ignore[index]
         else:
             candidates = patterns
         for name, pattern in candidates:
             m = pattern.match(text, pos)
             if m and m.end() > pos:
+                if prose:
+                    out.append(_Token("prose", "".join(prose)))
+                    prose = []
                 groups = tuple((k, v) for k, v in m.groupdict().items() if v)
                 out.append(_Token(name, m.group(0), groups))
                 pos = m.end()
                 break
         else:
-            if out and out[-1].kind == "prose":
-                out[-1] = _Token("prose", out[-1].value + text[pos])
-            else:
-                out.append(_Token("prose", text[pos]))
+            prose.append(text[pos])
             pos += 1
+    if prose:
+        out.append(_Token("prose", "".join(prose)))
     return out
 
 
@@ -375,7 +382,7 @@ def _candidates(text: str, rules: TimeRules) -> list[str]:
 
 
 def _holiday(text: str, rules: TimeRules) -> bool:
-    return any(word in text for word in rules.holidays)
+    return rules.words("holidays").search(text) is not None
 
 
 def parse_time(
@@ -409,7 +416,7 @@ def parse_time(
             return TimeResult(start, end, "ok")
     trules = rules.time
     text = _clean(raw, trules, rules)
-    said_deadline = label is not None and any(w in label for w in trules.deadline_words)
+    said_deadline = label is not None and trules.words("deadline_words").search(label) is not None
     for candidate in _candidates(text, trules):
         tokens = _significant(_tokens(candidate, trules))
         dotted_ok = not any(t.kind in ("month", "day") for t in tokens)
@@ -422,7 +429,7 @@ def parse_time(
             and not any(p.today for p in found.points)
         ):
             return TimeResult(None, None, "unparsed")  # 寒假, 2022年暑假: never the whole year
-        deadline = found.deadline or said_deadline or any(w in before for w in trules.deadline_words)
+        deadline = found.deadline or said_deadline or trules.words("deadline_words").search(before) is not None
         return _dates(found, ref, trules, context, deadline)
     return _no_date(text, trules)
 

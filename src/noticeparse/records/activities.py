@@ -107,7 +107,7 @@ def tree_to_activities(
         heads = read_heads(tree, rules, note)
 
     def visit(node: Node, ancestors: list[Node]) -> None:
-        content = node_content(node, tree, rules, note)
+        content = node_content(node, rules, note)
         own_fields = list(content.fields)
         if node.kind != "root":
             own_fields = heads[id(node)].fields + own_fields

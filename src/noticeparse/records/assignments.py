@@ -9,7 +9,7 @@ makes the first unit of every later plain assignment the lead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..models import Block
 from ..rules import Category, Rules
@@ -21,8 +21,7 @@ from .parens import split_top_level
 __all__ = ["Assignment", "first_leads_note", "parse_assignments"]
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """Units as printed and what they do; `offset` indexes the parsed text."""
 
     units: str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..rules import Rules
-from ..structure import Node, Tree
-from ..structure.labels import Category, label_category, looks_like_time, parse_field_line, parse_label_value
+from ..structure import Node
+from ..structure.labels import Category, FieldLine, label_category, looks_like_time
 from ..structure.layout import is_organ_line
 from ..text.width import fold_width
 from .assignments import parse_assignments
@@ -16,8 +17,7 @@ from .parens import Paren, find_parens, paren_fields, split_top_level
 __all__ = ["NodeContent", "RawField", "node_content", "strip_field_parens"]
 
 
-@dataclass(frozen=True)
-class RawField:
+class RawField(NamedTuple):
     """A label and value as printed.
 
     `label` is None for an unlabelled time phrase in a field parenthesis and for
@@ -112,7 +112,7 @@ def _fill_values(text: str, labels: list[str], rules: Rules) -> list[tuple[str, 
     return [(labels[0], text.strip(), 0)]
 
 
-def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
+def node_content(node: Node, rules: Rules, note: tuple[int, int] | None = None) -> NodeContent:
     """The fields and plain paragraphs `node` owns directly (not its children's)."""
     fields: list[RawField] = []
     paragraphs: list[str] = []
@@ -124,11 +124,12 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
         if k <= skip:
             continue
         blocks.append(item.block)
-        if tree.blocks[item.block].kind != "paragraph":
-            continue
-        lines = parse_field_line(item.text, rules)
+        reading = item.reading
+        if reading is None:
+            continue  # a table
+        lines: tuple[FieldLine, ...] | list[FieldLine] | None = reading.fields
         if lines is None:
-            other = parse_label_value(item.text, rules)
+            other = reading.label_value
             # Other `label：value` lines go to fields; a bare `…：` line is prose.
             lines = [other] if other is not None and other.value else None
         if lines:
@@ -151,7 +152,7 @@ def node_content(node: Node, tree: Tree, rules: Rules, note: tuple[int, int] | N
         adjacent = last is not None and k > 0 and tail == k - 1
         if adjacent and last is not None and (
             # A time value continued on the next line (9月5日（高一）… ⏎ 9月6日（高三）…).
-            (last.category == "time" and rules.time.continues.match(fold_width(item.text).strip()))
+            (last.category == "time" and rules.time.continues.match(reading.stripped))
             # 主办单位：A ⏎ B ⏎ C: the organisations of a unit field, one per line.
             or (last.category in _UNIT_CATEGORIES and last.label is not None and _is_unit_name(item.text, rules))
         ):

@@ -25,6 +25,12 @@ def _compact(text: str) -> str:
     return "".join(fold_width(text).split())
 
 
+def _folded(tree: Tree, k: int) -> str:
+    """Block `k`'s folded text: its paragraph's reading, or a table's text folded."""
+    paragraph = tree.paragraphs[k]
+    return paragraph.folded if paragraph else fold_width(tree.blocks[k].text)
+
+
 def _first_heading(tree: Tree) -> int:
     blocks = [n.block for n in tree.root.walk() if n.block is not None]
     return min(blocks, default=len(tree.blocks))
@@ -272,8 +278,8 @@ def _year(title: str | None, issue_date: dt.date | None, tree: Tree, rules: Rule
             return int(m.group(0))
     if issue_date:
         return issue_date.year
-    for block in tree.blocks:
-        m = meta.body_year.search(fold_width(block.text))
+    for k in range(len(tree.blocks)):
+        m = meta.body_year.search(_folded(tree, k))
         if m:
             return int(m["year"])
     return None
@@ -331,12 +337,12 @@ def _trim_item(text: str, rules: Rules) -> str:
 
 
 def _cc(tree: Tree, rules: Rules) -> list[str]:
-    for block in tree.blocks:
-        folded = fold_width(block.text).strip()
-        m = rules.metadata.cc.fullmatch(folded)
+    for k, block in enumerate(tree.blocks):
+        m = rules.metadata.cc.fullmatch(_folded(tree, k).strip())
         if m:
-            offset = len(block.text) - len(block.text.lstrip())
-            rest = block.text[offset + m.start("rest") : offset + m.end("rest")]
+            text = block.text
+            offset = len(text) - len(text.lstrip())
+            rest = text[offset + m.start("rest") : offset + m.end("rest")]
             return [_trim_item(x, rules) for x in _split_list(rest, rules) if _trim_item(x, rules)]
     return []
 

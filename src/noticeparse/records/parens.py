@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..rules import Rules
 from ..structure.labels import label_category, looks_like_time, parse_label_value
@@ -12,8 +12,7 @@ from ..text.width import fold_width
 __all__ = ["Paren", "ParenField", "find_parens", "paren_fields", "split_top_level"]
 
 
-@dataclass(frozen=True)
-class Paren:
+class Paren(NamedTuple):
     """A top-level bracketed span: `start`/`end` include the brackets."""
 
     start: int
@@ -21,8 +20,7 @@ class Paren:
     inner: str
 
 
-@dataclass(frozen=True)
-class ParenField:
+class ParenField(NamedTuple):
     """One field of a field parenthesis; `label` is None for an unlabelled time phrase."""
 
     label: str | None

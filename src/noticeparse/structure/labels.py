@@ -13,6 +13,7 @@ __all__ = [
     "Category",
     "FieldLine",
     "HeadingLabel",
+    "field_line_of",
     "label_category",
     "looks_like_time",
     "match_heading",
@@ -24,7 +25,11 @@ __all__ = [
 
 def label_category(label: str, rules: Rules) -> Category | None:
     """The canonical field a printed label stands for (time, location, lead, …), or None."""
-    return rules.labels.category("".join(fold_width(label).split()))
+    return rules.labels.printed_category(label, _compact)
+
+
+def _compact(label: str) -> str:
+    return "".join(fold_width(label).split())
 
 
 def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldLine]:
@@ -32,6 +37,8 @@ def _split_second_field(line: FieldLine, text: str, rules: Rules) -> list[FieldL
     or where any `label：` follows a sentence's end (`地点：蓬莱酒店。预算：约200元`)."""
     folded = fold_width(text)
     value_start = text.index(line.value, line.start + len(line.label)) if line.value else len(text)
+    if not any(folded.find(sep, value_start) >= 0 for sep in rules.text.label_separators):
+        return [line]  # no second label can follow: no separator after the value starts
     for gap in _gaps(tuple(rules.text.sentence_end)).finditer(folded[value_start:]):
         at = value_start + gap.end()
         if at >= len(text):
@@ -65,6 +72,12 @@ def parse_field_line(text: str, rules: Rules) -> tuple[FieldLine, ...] | None:
     start = heading.end if heading else 0
     # Same cache key as a plain parse_label_value(text) call when there is no heading label.
     line = parse_label_value(text, rules, start) if start else parse_label_value(text, rules)
+    return field_line_of(line, text, rules)
+
+
+def field_line_of(line: FieldLine | None, text: str, rules: Rules) -> tuple[FieldLine, ...] | None:
+    """The fields of `text` when `line`, the `label：value` after its heading label, has a
+    canonical label (a second field on the line split off), else None."""
     if line is None or label_category(line.label, rules) is None:
         return None
     return tuple(_split_second_field(line, text, rules))

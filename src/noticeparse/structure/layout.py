@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..models import Block
 from ..rules import Rules, memoized
@@ -12,7 +12,10 @@ from ..text.numerals import fold_numerals
 from ..text.width import fold_width
 from .labels import match_heading
 
-__all__ = ["Role", "block_roles", "is_organ_line", "parse_date_line", "signature_lines"]
+if TYPE_CHECKING:
+    from .paragraphs import Paragraph
+
+__all__ = ["Role", "block_roles", "is_organ_line", "parse_date_line", "read_date_line", "signature_lines"]
 
 Role = Literal["date", "signature", "attachment", "attachment_start"]
 # How far a signature may stand from its date line, in lines.
@@ -23,9 +26,9 @@ DEFAULT_ORGAN_MAX_LENGTH = 40
 DEFAULT_DATE_LINE_MAX = 40
 
 
-@memoized
-def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
-    """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`)."""
+def read_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
+    """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`);
+    `parse_date_line` remembers the answers."""
     if len(text) > DEFAULT_DATE_LINE_MAX:
         return None  # a paragraph, not a date line: skip the numeral folding
     folded = fold_numerals(fold_width(text).strip(), rules.numerals)
@@ -39,6 +42,9 @@ def parse_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | No
     except ValueError:
         return None
     return year, month, day
+
+
+parse_date_line = memoized(read_date_line)
 
 
 @memoized
@@ -80,35 +86,34 @@ def signature_lines(blocks: list[Block], i: int, rules: Rules) -> list[int]:
     return below
 
 
-def _label_heading(text: str, rules: Rules) -> bool:
+def _label_heading(paragraph: Paragraph | None, rules: Rules) -> bool:
     """A heading short enough to be a field label (二、活动时间): a date right under it is its value."""
-    heading = match_heading(text, rules)
-    if heading is None:
+    if paragraph is None or paragraph.heading is None:
         return False
-    rest = "".join(fold_width(text[heading.end :]).split())
+    rest = "".join(paragraph.folded[paragraph.heading.end :].split())
     return len(rest) <= rules.labels.max_length
 
 
-def block_roles(blocks: list[Block], rules: Rules) -> dict[int, Role]:
-    """Role of each layout block, by block index; blocks without a role are absent."""
+def block_roles(blocks: list[Block], paragraphs: list[Paragraph | None], rules: Rules) -> dict[int, Role]:
+    """Role of each layout block, by block index; blocks without a role are absent.
+
+    `paragraphs` are the blocks' readings (`read_paragraphs`)."""
     roles: dict[int, Role] = {}
     meta = rules.metadata
     # Inside the 附件说明 list (附件：1.… ⏎ 2.…), numbered lines are its items, not headings.
     listing = False
-    for i, block in enumerate(blocks):
-        if block.kind != "paragraph":
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph is None:
             listing = False
             continue
-        folded = fold_width(block.text).strip()
+        folded = paragraph.stripped
         after_item, listing = listing, listing and bool(meta.attachment_item.match(folded))
         if meta.attachment.fullmatch(folded):
             roles[i] = "attachment"
             listing = True
         elif meta.attachment_start.fullmatch(folded):
             roles[i] = "attachment_start"
-        elif parse_date_line(block.text, rules) and not (
-            i > 0 and not after_item and _label_heading(blocks[i - 1].text, rules)
-        ):
+        elif paragraph.date and not (i > 0 and not after_item and _label_heading(paragraphs[i - 1], rules)):
             roles[i] = "date"
             for j in signature_lines(blocks, i, rules):
                 roles.setdefault(j, "signature")

@@ -10,14 +10,9 @@ from ..models import Block
 from ..rules import Rules
 from ..text.patterns import any_of
 from ..text.width import fold_width
-from .labels import (
-    HeadingLabel,
-    label_category,
-    looks_like_time,
-    match_heading,
-    parse_field_line,
-)
+from .labels import HeadingLabel, label_category, looks_like_time
 from .layout import Role, block_roles
+from .paragraphs import Paragraph, read_paragraph, read_paragraphs
 
 __all__ = ["Item", "Node", "NodeKind", "Tree", "blocks_to_tree"]
 
@@ -26,13 +21,17 @@ __all__ = ["Item", "Node", "NodeKind", "Tree", "blocks_to_tree"]
 NodeKind = Literal["root", "heading", "grouping", "container"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
-    """A paragraph (or table) owned by a node. `text` is synthetic for a field heading."""
+    """A paragraph (or table) owned by a node. `text` is synthetic for a field heading.
+
+    `reading` is the item's text read once (`Paragraph`); None for a table.
+    """
 
     block: int
     text: str
     synthetic: bool = False
+    reading: Paragraph | None = None
 
 
 @dataclass
@@ -60,11 +59,13 @@ class Node:
 
 @dataclass(frozen=True)
 class Tree:
-    """The document's blocks, the layout role of some of them, and the heading tree."""
+    """The document's blocks, each paragraph's reading (None for a table), the layout role of
+    some of them, and the heading tree."""
 
     blocks: list[Block]
     roles: dict[int, Role]
     root: Node
+    paragraphs: list[Paragraph | None]
 
 
 _BOUNDARIES: tuple[Role, ...] = ("date", "signature", "attachment", "attachment_start")
@@ -154,7 +155,8 @@ def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
     levels and repeated numbers never break the tree. 落款, signature and 附件
     lines close every open heading.
     """
-    roles = block_roles(blocks, rules)
+    paragraphs = read_paragraphs(blocks, rules)
+    roles = block_roles(blocks, paragraphs, rules)
     root = Node(kind="root")
     stack = [root]
     skip: set[int] = set()
@@ -167,48 +169,55 @@ def blocks_to_tree(blocks: list[Block], rules: Rules) -> Tree:
         if roles.get(i) in _BOUNDARIES:
             del stack[1:]
             continue
-        if block.kind != "paragraph":
+        paragraph = paragraphs[i]
+        if paragraph is None:
             stack[-1].items.append(Item(i, block.text))
             continue
-        heading = match_heading(block.text, rules)
-        if heading is None and block.marked and in_body and not parse_field_line(block.text, rules):
+        heading = paragraph.heading
+        if heading is None and block.marked and in_body and not paragraph.fields:
             # The source marks it as a heading (Word Heading style, HTML h1–h6): a heading without a label.
             heading = HeadingLabel(label="", style=f"{_MARKED}{block.level_hint}", number=None, end=0)
         if heading is None:
-            stack[-1].items.append(Item(i, block.text))
-            in_body = in_body or bool(block.text.strip())
+            stack[-1].items.append(Item(i, block.text, reading=paragraph))
+            in_body = in_body or bool(paragraph.stripped)
             continue
         in_body = True
         _place(stack, heading.style)
         rest = block.text[heading.end :].strip()
-        if parse_field_line(block.text, rules):
-            stack[-1].items.append(Item(i, rest))
+        if paragraph.fields:
+            stack[-1].items.append(Item(i, rest, reading=read_paragraph(rest, rules)))
             continue
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        nxt = paragraphs[i + 1] if i + 1 < len(blocks) else None
         next_text = (
             nxt.text
-            if nxt is not None and nxt.kind == "paragraph" and i + 1 not in roles
-            and match_heading(nxt.text, rules) is None and not parse_field_line(nxt.text, rules)
+            if nxt is not None and i + 1 not in roles and nxt.heading is None and not nxt.fields
             else None
         )
-        labels = _container_labels("".join(fold_width(rest).split()), rules)
+        folded_rest = paragraph.folded[heading.end :]
+        labels = _container_labels("".join(folded_rest.split()), rules)
         as_field = None if labels else _field_heading(rest, next_text, rules)
         if as_field:
             line, took_next = as_field
-            stack[-1].items.append(Item(i, line, synthetic=True))
+            stack[-1].items.append(Item(i, line, synthetic=True, reading=read_paragraph(line, rules)))
             if took_next:
                 skip.add(i + 1)
             continue
-        node = _new_node(block, heading, rest, len(stack), labels, grouping)
+        node = _new_node(block, heading, rest, folded_rest, len(stack), labels, grouping)
         stack[-1].children.append(node)
         stack.append(node)
-    return Tree(blocks=blocks, roles=roles, root=root)
+    return Tree(blocks=blocks, roles=roles, root=root, paragraphs=paragraphs)
 
 
 def _new_node(
-    block: Block, heading: HeadingLabel, rest: str, level: int, labels: list[str] | None, grouping: set[str]
+    block: Block,
+    heading: HeadingLabel,
+    rest: str,
+    folded_rest: str,
+    level: int,
+    labels: list[str] | None,
+    grouping: set[str],
 ) -> Node:
-    compact = "".join(fold_width(rest).split())
+    compact = "".join(folded_rest.split())
     kind: NodeKind = "container" if labels else ("grouping" if compact in grouping else "heading")
     return Node(
         kind=kind,

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..rules import Rules, memoized
 from .numerals import numeral_value
 from .width import fold_width, nfkc_head
 
-__all__ = ["FieldLine", "HeadingLabel", "match_heading", "parse_label_value"]
+__all__ = ["FieldLine", "HeadingLabel", "match_heading", "parse_label_value", "read_heading", "read_label_value"]
 
 
-@dataclass(frozen=True)
-class HeadingLabel:
+class HeadingLabel(NamedTuple):
     """A heading's numbering label: as printed, its style, its number, where the text starts."""
 
     label: str
@@ -27,8 +26,7 @@ class HeadingLabel:
     end: int
 
 
-@dataclass(frozen=True)
-class FieldLine:
+class FieldLine(NamedTuple):
     """A `label：value` found in a text; offsets index that text."""
 
     label: str
@@ -37,23 +35,24 @@ class FieldLine:
     end: int
 
 
-@memoized
-def match_heading(text: str, rules: Rules) -> HeadingLabel | None:
-    """The heading label that opens `text`, or None."""
+def read_heading(text: str, rules: Rules) -> HeadingLabel | None:
+    """The heading label that opens `text`, or None (`match_heading` remembers the answers)."""
     # Numbering is decided on NFKC-folded text: 1﹒, ⒈, ⑴, ㈠ are the same labels as 1. and (一).
     folded, ends = nfkc_head(text)
-    if rules.headings.any_style().match(folded) is None:
+    first = rules.headings.any_style().match(folded)
+    if first is None:
         return None  # most paragraphs: one regex instead of one per style
-    for style in rules.headings.styles:
-        m = style.pattern.match(folded)
-        if m:
-            num = m.groupdict().get("num")
-            number = numeral_value(num, rules.numerals) if num else None
-            end = ends[m.end() - 1] if m.end() else 0
-            start = ends[m.start() - 1] if m.start() else 0
-            label = text[start:end].strip()
-            return HeadingLabel(label=label, style=style.name, number=number, end=end)
-    return None
+    # The style whose branch matched; its own pattern gives the number's group.
+    style = rules.headings.styles[int(first.lastgroup[1:])]  # type: ignore[index]
+    m = style.pattern.match(folded)
+    if m is None:
+        return None
+    num = m.groupdict().get("num")
+    number = numeral_value(num, rules.numerals) if num else None
+    end = ends[m.end() - 1] if m.end() else 0
+    start = ends[m.start() - 1] if m.start() else 0
+    label = text[start:end].strip()
+    return HeadingLabel(label=label, style=style.name, number=number, end=end)
 
 
 @functools.lru_cache(maxsize=8)
@@ -66,14 +65,18 @@ def _label_re(forbidden: str, separators: str, max_length: int) -> re.Pattern[st
     )
 
 
-def _label_pattern(rules: Rules) -> re.Pattern[str]:
+def _build_label_pattern(rules: Rules) -> re.Pattern[str]:
     labels = rules.labels
     return _label_re(labels.forbidden, "".join(rules.text.label_separators), labels.max_length)
 
 
-@memoized
-def parse_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | None:
-    """A `label：value` starting at `start` of `text` (any label, canonical or not)."""
+def _label_pattern(rules: Rules) -> re.Pattern[str]:
+    return rules.derived("text.labels.label", _build_label_pattern)
+
+
+def read_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | None:
+    """A `label：value` starting at `start` of `text`, any label, canonical or not
+    (`parse_label_value` remembers the answers)."""
     folded = fold_width(text)
     m = _label_pattern(rules).match(folded, start)
     if not m:
@@ -85,3 +88,8 @@ def parse_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | No
     if compact[-1].isdigit() and folded[m.end() : m.end() + 1].isdigit():
         return None  # a clock (9:00), not a label and its value
     return FieldLine(label=label, value=text[m.end() :].strip(), start=m.start("label"), end=len(text))
+
+
+# Remembered per rules: every stage may ask about the same texts.
+match_heading = memoized(read_heading)
+parse_label_value = memoized(read_label_value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from ..rules import NumeralRules
@@ -46,15 +45,19 @@ def _positional(text: str, rules: NumeralRules) -> int | None:
 
 def fold_numerals(text: str, rules: NumeralRules) -> str:
     """Replace every run of Chinese numeral characters with its Arabic value."""
-    run = _run_pattern("".join(list(rules.digits) + list(rules.units)))
+    run = rules.run_pattern()
+    if run.search(text) is None:
+        return text
+    values = rules.values()
 
     def repl(m: re.Match[str]) -> str:
-        value = numeral_value(m.group(0), rules)
-        return m.group(0) if value is None else str(value)
+        found = m.group(0)
+        value = values.get(found, _UNREAD)
+        if value is _UNREAD:
+            value = values[found] = numeral_value(found, rules)
+        return found if value is None else str(value)
 
     return run.sub(repl, text)
 
 
-@functools.lru_cache(maxsize=8)
-def _run_pattern(chars: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(chars)}]+")
+_UNREAD = -1  # no numeral's value: numerals are never negative

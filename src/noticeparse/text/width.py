@@ -58,14 +58,25 @@ def plain_spaces(text: str) -> str:
 _KEEP = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def nfkc_head(text: str, limit: int = 32) -> tuple[str, tuple[int, ...]]:
     """The first `limit` characters NFKC-folded (⒈ → 1., ⑴ → (1), ㈠ → (一), 1﹒ → 1.), and for
     each folded character the offset in `text` just after the character it came from."""
+    head = text[:limit]
+    # Most heads fold one character for one: the width fold (the NFKC form of every character it
+    # changes; the paragraph's fold, remembered) leaves them NFKC-normal, so each character's own
+    # NFKC form is itself.
+    narrow = fold_width(text)[:limit]
+    if unicodedata.is_normalized("NFKC", narrow) and not _KEEP.search(narrow):
+        return narrow, _identity(len(narrow))
     out: list[str] = []
     ends: list[int] = []
-    for i, ch in enumerate(text[:limit]):
+    for i, ch in enumerate(head):
         folded = ch if ch.isascii() or _KEEP.match(ch) else unicodedata.normalize("NFKC", ch) or ch
         out.append(folded)
         ends.extend([i + 1] * len(folded))
     return "".join(out), tuple(ends)
+
+
+@functools.lru_cache(maxsize=64)
+def _identity(length: int) -> tuple[int, ...]:
+    return tuple(range(1, length + 1))
