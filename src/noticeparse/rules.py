@@ -60,6 +60,17 @@ class _Model(BaseModel):
             found = store[name] = re.compile("|".join(map(re.escape, listed)) or r"(?!)")
         return found
 
+    def alternation(self, name: str) -> re.Pattern[str]:
+        """One pattern that matches (or fullmatches) wherever one of the patterns of list `name`
+        does, built once: one regex call instead of one per pattern."""
+        store: dict[str, re.Pattern[str]] = self.__pydantic_private__["_words"]  # type: ignore[index]
+        key = f"alternation:{name}"
+        found = store.get(key)
+        if found is None:
+            listed = getattr(self, name)
+            found = store[key] = re.compile("|".join(f"(?:{p.pattern})" for p in listed) or r"(?!)")
+        return found
+
 
 def _groups(model: BaseModel, needs: dict[str, tuple[str, ...]]) -> None:
     """Every pattern the code reads groups from must define them: checked when the rules load,
@@ -195,14 +206,10 @@ class HeadingRules(_Model):
 class ChromeRules(_Model):
     # Matched with .fullmatch() against a whole line.
     lines: list[LinePattern]
-    _any: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
 
     def any_line(self) -> re.Pattern[str]:
         """One pattern that fullmatches wherever one of `lines` does."""
-        store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
-        if not store:
-            store.append(re.compile("|".join(f"(?:{p.pattern})" for p in self.lines) or r"(?!)"))
-        return store[0]
+        return self.alternation("lines")
 
 
 class OrgRules(_Model):

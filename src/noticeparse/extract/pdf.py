@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
@@ -393,15 +393,16 @@ def _remove_furniture(pages: list[_Page], rules: Rules) -> None:
         seen.update({key(i) for i in page.items if isinstance(i, _Line) and i.size and in_band(i, page)})
     threshold = max(pdf.repeat_min_pages, pdf.repeat_share * len(pages))
     repeated = {k for k, n in seen.items() if n >= threshold}
+    page_number, band_page_number = pdf.alternation("page_numbers"), pdf.alternation("band_page_numbers")
     for page in pages:
         kept: list[_Line | _Table] = []
         for item in page.items:
             if isinstance(item, _Line):
                 folded = fold_width(item.text).strip()
-                if any(p.fullmatch(folded) for p in pdf.page_numbers):
+                if page_number.fullmatch(folded):
                     continue
                 band = item.size > 0 and in_band(item, page)
-                if band and (any(p.fullmatch(folded) for p in pdf.band_page_numbers) or key(item) in repeated):
+                if band and (band_page_number.fullmatch(folded) or key(item) in repeated):
                     continue
             kept.append(item)
         page.items = kept
@@ -478,10 +479,19 @@ def _title_like(lines: list[_Line], m: _Metrics, rules: Rules) -> bool:
     return len(lines) == 1 and first.page == 1 and centred
 
 
+class _Part(NamedTuple):
+    """A paragraph or table found on the pages, before it is a numbered Block."""
+
+    text: str
+    page: int
+    hint: int | None = None
+    grid: list[list[str]] | None = None
+
+
 def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
     lines = [i for p in pages for i in p.items if isinstance(i, _Line)]
     m = _metrics(lines)
-    blocks: list[Block] = []
+    parts: list[_Part] = []
     current: list[_Line] = []
     depth = 0
 
@@ -494,7 +504,7 @@ def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
         for ln in current:
             text = join_lines(text, ln.text) if text else ln.text
         hint = 1 if _title_like(current, m, rules) else None
-        blocks.append(Block(index=len(blocks), text=text.strip(), page=current[0].page, level_hint=hint))
+        parts.append(_Part(text.strip(), current[0].page, hint))
         current.clear()
 
     previous_table: _Table | None = None
@@ -502,16 +512,14 @@ def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
         for item in page.items:
             if isinstance(item, _Table):
                 flush()
-                if previous_table is not None and blocks and blocks[-1].kind == "table" and _continues(
+                if previous_table is not None and parts and parts[-1].grid is not None and _continues(
                     previous_table, item
                 ):
                     grid = _join_tables(previous_table.grid, item.grid)
                     previous_table.grid = grid
-                    blocks[-1] = blocks[-1].model_copy(update={"cells": grid, "text": table_text(grid)})
+                    parts[-1] = parts[-1]._replace(grid=grid)
                 else:
-                    blocks.append(Block(
-                        index=len(blocks), kind="table", text=table_text(item.grid), cells=item.grid, page=item.page
-                    ))
+                    parts.append(_Part("", item.page, grid=item.grid))
                     previous_table = item
                 continue
             if not item.text:
@@ -522,7 +530,28 @@ def _blocks(pages: list[_Page], rules: Rules) -> list[Block]:
             depth += _bracket_depth(item.text)
             previous_table = None
     flush()
-    return [b for b in blocks if b.text or b.kind == "table"]
+    return _numbered(parts)
+
+
+def _numbered(parts: list[_Part]) -> list[Block]:
+    """Each part a Block, made once with its final index and offsets (so the shared numbering
+    need not copy it); empty paragraphs dropped."""
+    blocks: list[Block] = []
+    pos = 0
+    for part in parts:
+        if part.grid is not None:
+            text = table_text(part.grid)
+            block = Block(index=len(blocks), kind="table", text=text, cells=part.grid, page=part.page,
+                          char_start=pos, char_end=pos + len(text))
+        elif part.text:
+            text = part.text
+            block = Block(index=len(blocks), text=text, page=part.page, level_hint=part.hint,
+                          char_start=pos, char_end=pos + len(text))
+        else:
+            continue
+        blocks.append(block)
+        pos += len(text) + 1
+    return blocks
 
 
 def _continues(first: _Table, second: _Table) -> bool:

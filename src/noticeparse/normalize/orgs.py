@@ -23,7 +23,10 @@ def _split_commas(text: str, rules: OrgRules) -> list[str]:
     """Split on the separators and the full-width comma; an ASCII comma only between CJK."""
     folded = fold_width(text)
     parts, start = [], 0
-    for i, ch in enumerate(folded):
+    # Visit only the characters that may separate, not every character.
+    marks = any_of(tuple(s for s in (*rules.separators, rules.cjk_comma) if len(s) == 1))
+    for m in marks.finditer(folded):
+        i, ch = m.start(), m.group(0)
         split = ch in rules.separators or (
             ch == rules.cjk_comma
             and text[i] != ch  # a full-width comma always separates

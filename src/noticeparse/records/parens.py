@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -28,15 +29,20 @@ class ParenField(NamedTuple):
     offset: int
 
 
+def _bracket_tables(rules: Rules) -> tuple[dict[str, str], set[str], re.Pattern[str]]:
+    opening = {pair[0]: pair[1] for pair in rules.text.brackets}
+    closing = set(opening.values())
+    return opening, closing, any_of(tuple(opening) + tuple(closing))
+
+
 def find_parens(text: str, rules: Rules) -> list[Paren]:
     """Top-level bracketed spans of `text`, nested brackets kept inside; unclosed ones ignored."""
     folded = fold_width(text)
-    opening = {pair[0]: pair[1] for pair in rules.text.brackets}
-    closing = set(opening.values())
+    opening, closing, brackets = rules.derived("records.parens.brackets", _bracket_tables)
     out: list[Paren] = []
     stack: list[tuple[str, int]] = []
     # Visit only the brackets, not every character.
-    for m in any_of(tuple(opening) + tuple(closing)).finditer(folded):
+    for m in brackets.finditer(folded):
         i, ch = m.start(), m.group(0)
         if ch in opening:
             stack.append((opening[ch], i))
@@ -52,12 +58,12 @@ def find_parens(text: str, rules: Rules) -> list[Paren]:
 def split_top_level(text: str, separators: list[str], rules: Rules) -> list[tuple[int, str]]:
     """Split `text` on separators that stand outside brackets: (offset, segment) pairs."""
     folded = fold_width(text)
-    inside = set()
-    for paren in find_parens(text, rules):
-        inside.update(range(paren.start, paren.end))
+    parens = find_parens(text, rules)
     parts, start = [], 0
-    for i, ch in enumerate(folded):
-        if ch in separators and i not in inside:
+    # Visit only the separators (single characters, as the rules give them), not every character.
+    for m in any_of(tuple(s for s in separators if len(s) == 1)).finditer(folded):
+        i = m.start()
+        if not any(p.start <= i < p.end for p in parens):
             parts.append((start, text[start:i]))
             start = i + 1
     parts.append((start, text[start:]))

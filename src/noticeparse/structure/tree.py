@@ -51,9 +51,12 @@ class Node:
 
     def walk(self) -> list[Node]:
         """This node and every node under it, in document order."""
-        out = [self]
-        for child in self.children:
-            out.extend(child.walk())
+        out: list[Node] = []
+        stack = [self]
+        while stack:  # one list, not one per node (a deep outline copied every level again)
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(node.children))
         return out
 
 
