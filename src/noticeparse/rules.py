@@ -49,27 +49,34 @@ LinePattern = Annotated[re.Pattern[str], BeforeValidator(_compile_line)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-    _words: dict[str, re.Pattern[str]] = PrivateAttr(default_factory=dict)
+    # Objects built from these rules alone (joined patterns, tables), by key (see `built`).
+    _built: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def built(self, key: str, build: Callable[[Any], _T]) -> _T:
+        """What `build` makes of these rules, built on first use and kept under `key`."""
+        store: dict[str, Any] = self.__pydantic_private__["_built"]  # type: ignore[index]
+        found = store.get(key, _MISSING)
+        if found is _MISSING:
+            found = store[key] = build(self)
+        return found  # type: ignore[no-any-return]
 
     def words(self, name: str) -> re.Pattern[str]:
-        """One pattern finding any word of the word list `name` (longest first), built once."""
-        store: dict[str, re.Pattern[str]] = self.__pydantic_private__["_words"]  # type: ignore[index]
-        found = store.get(name)
-        if found is None:
-            listed = sorted(getattr(self, name), key=len, reverse=True)
-            found = store[name] = re.compile("|".join(map(re.escape, listed)) or r"(?!)")
-        return found
+        """One pattern finding any word of the word list `name` (longest first)."""
+
+        def build(model: _Model) -> re.Pattern[str]:
+            listed = sorted(getattr(model, name), key=len, reverse=True)
+            return re.compile("|".join(map(re.escape, listed)) or r"(?!)")
+
+        return self.built(f"words:{name}", build)
 
     def alternation(self, name: str) -> re.Pattern[str]:
         """One pattern that matches (or fullmatches) wherever one of the patterns of list `name`
-        does, built once: one regex call instead of one per pattern."""
-        store: dict[str, re.Pattern[str]] = self.__pydantic_private__["_words"]  # type: ignore[index]
-        key = f"alternation:{name}"
-        found = store.get(key)
-        if found is None:
-            listed = getattr(self, name)
-            found = store[key] = re.compile("|".join(f"(?:{p.pattern})" for p in listed) or r"(?!)")
-        return found
+        does: one regex call instead of one per pattern."""
+
+        def build(model: _Model) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in getattr(model, name)) or r"(?!)")
+
+        return self.built(f"alternation:{name}", build)
 
 
 def _groups(model: BaseModel, needs: dict[str, tuple[str, ...]]) -> None:
@@ -98,16 +105,12 @@ class NumeralRules(_Model):
     units: dict[str, int]
     circled_one: str = Field(min_length=1, max_length=1)
     circled_count: int = Field(ge=1)
-    # A run of numeral characters (built once), and the value of each run read (they repeat).
-    _run: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
+    # The value of each numeral run read (they repeat).
     _values: dict[str, int | None] = PrivateAttr(default_factory=dict)
 
     def run_pattern(self) -> re.Pattern[str]:
         """A run of Chinese numeral characters (digits and units)."""
-        store: list[re.Pattern[str]] = self.__pydantic_private__["_run"]  # type: ignore[index]
-        if not store:
-            store.append(re.compile(f"[{re.escape(''.join([*self.digits, *self.units]))}]+"))
-        return store[0]
+        return self.built("run", lambda m: re.compile(f"[{re.escape(''.join([*m.digits, *m.units]))}]+"))
 
     def values(self) -> dict[str, int | None]:
         """The remembered value of each numeral run read with these rules (see `fold_numerals`)."""
@@ -191,16 +194,15 @@ class HeadingRules(_Model):
     styles: list[HeadingStyle]
     grouping: list[str]
     label_joiners: list[str]
-    _any: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
-
     def any_style(self) -> re.Pattern[str]:
         """One pattern matching where any style matches; its group `h{k}` matches where the k-th
         style is the first to match (an alternation tries its branches in order)."""
-        store: list[re.Pattern[str]] = self.__pydantic_private__["_any"]  # type: ignore[index]
-        if not store:
-            cores = [without_group_names(style.pattern.pattern) for style in self.styles]
-            store.append(re.compile("|".join(f"(?P<h{k}>{c})" for k, c in enumerate(cores))))
-        return store[0]
+
+        def build(model: HeadingRules) -> re.Pattern[str]:
+            cores = [without_group_names(style.pattern.pattern) for style in model.styles]
+            return re.compile("|".join(f"(?P<h{k}>{c})" for k, c in enumerate(cores)))
+
+        return self.built("any_style", build)
 
 
 class ChromeRules(_Model):
@@ -528,8 +530,6 @@ class Rules(_Model):
     ocr: OcrRules
     # Results of text recognisers run with these rules, by recogniser (see `memoized`).
     _memos: dict[str, dict[Any, Any]] = PrivateAttr(default_factory=dict)
-    # Objects built from the rules alone (see `derived`).
-    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def memo(self, name: str) -> dict[Any, Any]:
         """The cache of recogniser `name` for these rules; emptied when it grows past MEMO_LIMIT."""
@@ -544,14 +544,6 @@ class Rules(_Model):
         batch never sees the same file twice). The answers about short vocabulary — each label's
         category, each numeral run's value — stay: every document of a batch repeats them."""
         self.__pydantic_private__["_memos"].clear()  # type: ignore[index]
-
-    def derived(self, name: str, build: Callable[[Rules], _T]) -> _T:
-        """What `build` makes of these rules (a pattern joined from several lists), built once."""
-        store: dict[str, Any] = self.__pydantic_private__["_derived"]  # type: ignore[index]
-        found = store.get(name, _MISSING)
-        if found is _MISSING:
-            found = store[name] = build(self)
-        return found  # type: ignore[no-any-return]
 
 
 # Entries a recogniser's cache holds before it starts afresh (a batch never grows without bound).

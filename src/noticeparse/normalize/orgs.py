@@ -24,7 +24,9 @@ def _split_commas(text: str, rules: OrgRules) -> list[str]:
     folded = fold_width(text)
     parts, start = [], 0
     # Visit only the characters that may separate, not every character.
-    marks = any_of(tuple(s for s in (*rules.separators, rules.cjk_comma) if len(s) == 1))
+    marks = rules.built(
+        "split_marks", lambda r: any_of(tuple(s for s in (*r.separators, r.cjk_comma) if len(s) == 1))
+    )
     for m in marks.finditer(folded):
         i, ch = m.start(), m.group(0)
         split = ch in rules.separators or (

@@ -340,9 +340,8 @@ def _cc(tree: Tree, rules: Rules) -> list[str]:
     for k, block in enumerate(tree.blocks):
         m = rules.metadata.cc.fullmatch(_folded(tree, k).strip())
         if m:
-            text = block.text
-            offset = len(text) - len(text.lstrip())
-            rest = text[offset + m.start("rest") : offset + m.end("rest")]
+            offset = len(block.text) - len(block.text.lstrip())
+            rest = block.text[offset + m.start("rest") : offset + m.end("rest")]
             return [_trim_item(x, rules) for x in _split_list(rest, rules) if _trim_item(x, rules)]
     return []
 

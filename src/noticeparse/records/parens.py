@@ -38,7 +38,7 @@ def _bracket_tables(rules: Rules) -> tuple[dict[str, str], set[str], re.Pattern[
 def find_parens(text: str, rules: Rules) -> list[Paren]:
     """Top-level bracketed spans of `text`, nested brackets kept inside; unclosed ones ignored."""
     folded = fold_width(text)
-    opening, closing, brackets = rules.derived("records.parens.brackets", _bracket_tables)
+    opening, closing, brackets = rules.built("records.parens.brackets", _bracket_tables)
     out: list[Paren] = []
     stack: list[tuple[str, int]] = []
     # Visit only the brackets, not every character.

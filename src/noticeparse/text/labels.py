@@ -71,7 +71,7 @@ def _build_label_pattern(rules: Rules) -> re.Pattern[str]:
 
 
 def _label_pattern(rules: Rules) -> re.Pattern[str]:
-    return rules.derived("text.labels.label", _build_label_pattern)
+    return rules.built("text.labels.label", _build_label_pattern)
 
 
 def read_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | None:
