@@ -50,8 +50,10 @@ class Block:
 
     A slotted dataclass, not a pydantic model: a document holds one per paragraph, and a
     model instance costs about a kilobyte more each (the largest share of a big file's memory).
-    Never changed once made (`model_copy` makes a changed copy); not declared frozen because a
-    frozen dataclass sets each field through object.__setattr__, six times the cost of making one.
+    Never changed once numbered (extract.number_blocks sets the index and offsets of an
+    extractor's fresh blocks in place; `model_copy` makes a changed copy); not declared frozen
+    because a frozen dataclass sets each field through object.__setattr__, six times the cost
+    of making one.
     """
 
     index: int

@@ -11,7 +11,7 @@ import functools
 import re
 import string
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, get_args
@@ -50,11 +50,11 @@ LinePattern = Annotated[re.Pattern[str], BeforeValidator(_compile_line)]
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     # Objects built from these rules alone (joined patterns, tables), by key (see `built`).
-    _built: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _built: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 
-    def built(self, key: str, build: Callable[[Any], _T]) -> _T:
+    def built(self, key: Hashable, build: Callable[[Any], _T]) -> _T:
         """What `build` makes of these rules, built on first use and kept under `key`."""
-        store: dict[str, Any] = self.__pydantic_private__["_built"]  # type: ignore[index]
+        store: dict[Hashable, Any] = self.__pydantic_private__["_built"]  # type: ignore[index]
         found = store.get(key, _MISSING)
         if found is _MISSING:
             found = store[key] = build(self)
@@ -62,21 +62,23 @@ class _Model(BaseModel):
 
     def words(self, name: str) -> re.Pattern[str]:
         """One pattern finding any word of the word list `name` (longest first)."""
-
-        def build(model: _Model) -> re.Pattern[str]:
-            listed = sorted(getattr(model, name), key=len, reverse=True)
-            return re.compile("|".join(map(re.escape, listed)) or r"(?!)")
-
-        return self.built(f"words:{name}", build)
+        # Asked for on every value and unit: the stored pattern is looked up before anything is made.
+        store: dict[Hashable, Any] = self.__pydantic_private__["_built"]  # type: ignore[index]
+        found = store.get(("words", name))
+        if found is None:
+            listed = sorted(getattr(self, name), key=len, reverse=True)
+            found = store["words", name] = re.compile("|".join(map(re.escape, listed)) or r"(?!)")
+        return found  # type: ignore[no-any-return]
 
     def alternation(self, name: str) -> re.Pattern[str]:
         """One pattern that matches (or fullmatches) wherever one of the patterns of list `name`
         does: one regex call instead of one per pattern."""
-
-        def build(model: _Model) -> re.Pattern[str]:
-            return re.compile("|".join(f"(?:{p.pattern})" for p in getattr(model, name)) or r"(?!)")
-
-        return self.built(f"alternation:{name}", build)
+        store: dict[Hashable, Any] = self.__pydantic_private__["_built"]  # type: ignore[index]
+        found = store.get(("alternation", name))
+        if found is None:
+            joined = "|".join(f"(?:{p.pattern})" for p in getattr(self, name)) or r"(?!)"
+            found = store["alternation", name] = re.compile(joined)
+        return found  # type: ignore[no-any-return]
 
 
 def _groups(model: BaseModel, needs: dict[str, tuple[str, ...]]) -> None:

@@ -56,3 +56,36 @@ def test_nfkc_head_matches_its_definition(text: str) -> None:
 @given(st.text(max_size=40))
 def test_fold_width_keeps_the_length(text: str) -> None:
     assert len(fold_width(text)) == len(text)
+
+
+def _fold_reference(text: str) -> str:
+    """fold_width by definition: full-width ASCII and wide spaces to ASCII, and each compatibility
+    form whose NFKC form is one character to that character; every other character as it is."""
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if 0xFF01 <= cp <= 0xFF5E:
+            out.append(chr(cp - 0xFF01 + 0x21))
+        elif cp in (0x3000, 0x00A0):
+            out.append(" ")
+        elif any(low <= cp <= high for low, high in _COMPAT):
+            folded = unicodedata.normalize("NFKC", ch)
+            out.append(folded if len(folded) == 1 else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_COMPAT = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F), (0xFF5F, 0xFFEE))
+
+
+def test_fold_width_at_the_ends_of_its_table() -> None:
+    # The last folded code point, the first past the table, and characters beyond the BMP.
+    text = "\uffee\uffef\U00020000\U0001f600，一"
+    assert fold_width(text) == _fold_reference(text)
+
+
+@given(st.text(alphabet=st.characters() | st.sampled_from("，。（）：；　\u00a0ｱ｡⼀\uf900\uffee\uffef"), max_size=60))
+def test_fold_width_matches_its_definition(text: str) -> None:
+    fold_width.cache_clear()
+    assert fold_width(text) == _fold_reference(text)

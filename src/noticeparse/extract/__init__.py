@@ -95,16 +95,15 @@ def drop_chrome(texts: list[str], rules: Rules) -> list[str]:
 
 
 def number_blocks(blocks: list[Block]) -> list[Block]:
-    """Give blocks consecutive indices and their offsets in the extracted text (as-is when they have them)."""
-    out, pos, changed = [], 0, False
+    """Give blocks consecutive indices and their offsets in the extracted text, in place: the
+    blocks are an extractor's own, just made, and this is the one change they see (a copy of
+    each cost a tenth of a large .docx's time). Returns the same list."""
+    pos = 0
     for i, block in enumerate(blocks):
         end = pos + len(block.text)
-        if changed or block.index != i or block.char_start != pos or block.char_end != end:
-            changed = True
-            block = block.model_copy(update={"index": i, "char_start": pos, "char_end": end})
-        out.append(block)
+        block.index, block.char_start, block.char_end = i, pos, end
         pos = end + 1
-    return out
+    return blocks
 
 
 def joined_text(blocks: list[Block]) -> str:
@@ -129,4 +128,5 @@ def extract_blocks(path: Path, data: bytes, rules: Rules, limits: Limits | None 
         raise LimitExceeded(path, str(exc)) from exc
     if len(extraction.blocks) > limits.max_paragraphs:
         raise LimitExceeded(path, f"over {limits.max_paragraphs} paragraphs (the paragraph limit)")
-    return extraction.model_copy(update={"blocks": number_blocks(extraction.blocks)})
+    number_blocks(extraction.blocks)
+    return extraction

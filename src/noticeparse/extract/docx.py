@@ -35,6 +35,12 @@ _SKIP = {f"{W}{t}" for t in ("del", "moveFrom", "instrText", "delText", "pPr", "
     f"{_MC}Fallback",
 }
 _TXBX = f"{W}txbxContent"
+# Tags and attributes read once per paragraph or run, spelled once here.
+_T, _PPR, _PSTYLE, _VAL, _TYPE, _HYPHEN = (f"{W}{t}" for t in ("t", "pPr", "pStyle", "val", "type", "noBreakHyphen"))
+_NUMPR, _NUMID, _ILVL, _OUTLINE = (f"{W}{t}" for t in ("numPr", "numId", "ilvl", "outlineLvl"))
+_TABS = {f"{W}tab", f"{W}ptab"}
+_BREAKS = {f"{W}br", f"{W}cr"}
+_PAGE_BREAKS = ("page", "column")
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 _HEADING_NUMBER = re.compile(r"([0-9])$")
 # A table is at most this many grid columns wide (Word's own limit is 63).
@@ -114,15 +120,15 @@ def _numpr(ppr: Any) -> tuple[str | None, int | None, int | None]:
     if ppr is None:
         return None, None, None
     num_id = ilvl = outline = None
-    numpr = ppr.find(f"{W}numPr")
+    numpr = ppr.find(_NUMPR)
     if numpr is not None:
-        n = numpr.find(f"{W}numId")
-        i = numpr.find(f"{W}ilvl")
-        num_id = n.get(f"{W}val") if n is not None else None
-        ilvl = ooxml_int(i.get(f"{W}val"), 0, 0, MAX_LEVELS - 1) if i is not None else None
-    o = ppr.find(f"{W}outlineLvl")
+        n = numpr.find(_NUMID)
+        i = numpr.find(_ILVL)
+        num_id = n.get(_VAL) if n is not None else None
+        ilvl = ooxml_int(i.get(_VAL), 0, 0, MAX_LEVELS - 1) if i is not None else None
+    o = ppr.find(_OUTLINE)
     if o is not None:
-        outline = ooxml_int(o.get(f"{W}val"), 9, 0, 9)
+        outline = ooxml_int(o.get(_VAL), 9, 0, 9)
     return num_id, ilvl, outline
 
 
@@ -138,8 +144,10 @@ class _Reader:
             numbering = None
         self.numberer = Numberer(numbering, rules.docx.numbering, rules.numerals)
         self.heading_names = [n.lower() for n in rules.docx.heading_styles]
+        self.toc_styles = tuple(rules.docx.toc_styles)
         self.blocks: list[Block] = []
         self._style_cache: dict[str, tuple[str | None, int | None, int | None, int | None]] = {}
+        self._names: dict[str | None, str] = {}
 
     def style_props(self, style_id: str | None) -> tuple[str | None, int | None, int | None, int | None]:
         """(numId, ilvl, outline level, heading level) a style gives, following basedOn."""
@@ -185,17 +193,21 @@ class _Reader:
         return gallery is not None and gallery.get(f"{W}val") in self.rules.docx.skipped_parts
 
     def _style_name(self, style_id: str | None) -> str:
-        style = self.styles.get(style_id or self.default_style or "")
-        return "".join(style.name.lower().split()) if style else ""
+        """The style's name in lower case without spaces (remembered per style)."""
+        found = self._names.get(style_id)
+        if found is None:
+            style = self.styles.get(style_id or self.default_style or "")
+            found = self._names[style_id] = "".join(style.name.lower().split()) if style else ""
+        return found
 
     def paragraph(self, p: Any) -> None:
         parts: list[str] = []
         boxes: list[Any] = []
         _runs(p, parts, boxes)
         text = plain_spaces("".join(parts)).strip()
-        ppr = p.find(f"{W}pPr")
-        style_el = ppr.find(f"{W}pStyle") if ppr is not None else None
-        style_id = style_el.get(f"{W}val") if style_el is not None else None
+        ppr = p.find(_PPR)
+        style_el = ppr.find(_PSTYLE) if ppr is not None else None
+        style_id = style_el.get(_VAL) if style_el is not None else None
         s_num, s_ilvl, s_outline, heading = self.style_props(style_id)
         num_id, ilvl, outline = _numpr(ppr)
         if num_id is None and s_num is not None:
@@ -211,7 +223,7 @@ class _Reader:
                 label = rendered[0].strip()
                 text = f"{label}{' ' if rendered[1] == 'space' else ''}{text}"
         name = self._style_name(style_id)
-        if name.startswith(tuple(self.rules.docx.toc_styles)):
+        if name.startswith(self.toc_styles):
             return  # an entry of a table of contents, not content
         outline = outline if outline is not None else s_outline
         hint = heading if heading is not None else (outline + 1 if outline is not None and outline < 9 else None)
@@ -257,14 +269,14 @@ def _runs(el: Any, parts: list[str], boxes: list[Any]) -> None:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == f"{W}t":
+        if tag == _T:
             parts.append(child.text or "")
-        elif tag in (f"{W}tab", f"{W}ptab"):
+        elif tag in _TABS:
             parts.append(" ")
-        elif tag in (f"{W}br", f"{W}cr"):
-            if child.get(f"{W}type") not in ("page", "column"):
+        elif tag in _BREAKS:
+            if child.get(_TYPE) not in _PAGE_BREAKS:
                 parts.append("\n")
-        elif tag == f"{W}noBreakHyphen":
+        elif tag == _HYPHEN:
             parts.append("-")
         elif tag == _TXBX:
             boxes.append(child)
@@ -275,7 +287,7 @@ def _runs(el: Any, parts: list[str], boxes: list[Any]) -> None:
 
 
 def _flat_text(tc: Any) -> str:
-    return "".join(t.text or "" for t in tc.iter(f"{W}t"))
+    return "".join(t.text or "" for t in tc.iter(_T))
 
 
 def _children(parent: Any, tag: str) -> list[Any]:

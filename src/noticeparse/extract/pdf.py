@@ -20,7 +20,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -29,7 +29,7 @@ from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
 from ..text.labels import parse_label_value
-from ..text.width import fold_width, plain_spaces
+from ..text.width import ODD_SPACES, fold_width, plain_spaces
 
 if TYPE_CHECKING:
     from . import Limits
@@ -63,8 +63,13 @@ _WIDE = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’…—]"
 )
 _LATIN = re.compile(r"[A-Za-z]")
-# Inside a line: a run of spaces, or an ideograph drawn twice in a row.
-_DECISIONS = re.compile(r"[ \t\u00a0]+|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\1")
+# Inside a line: a run of spaces, or an ideograph drawn twice in a row; and each of the two alone.
+_SPACE_RUN = r"[ \t\u00a0]+"
+_DOUBLED = r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\1"
+_DECISIONS, _SPACES, _DOUBLES = (re.compile(p) for p in (f"{_SPACE_RUN}|{_DOUBLED}", _SPACE_RUN, _DOUBLED))
+# A line's text without the whitespace around it (group 1), from a line's start only: a line of
+# spaces is passed over in one step.
+_LINE = re.compile(r"(?<![^\r\n])[^\S\r\n]*+([^\r\n]*[^\s])")
 _CID = re.compile(r"\(cid:\d+\)")
 _UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -83,15 +88,19 @@ def _radical_table() -> dict[int, str]:
 
 _RADICALS = _radical_table()
 _HAS_RADICAL = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_RADICALS)) + "]")
+# A radical or a character plain_spaces changes.
+_TO_CLEAN = re.compile(f"{_HAS_RADICAL.pattern}|{ODD_SPACES.pattern}")
 
 
 def clean_text(text: str) -> str:
     """Radical look-alikes unified, printed soft hyphens made hyphens, odd spaces made plain."""
-    # Most lines hold none: one search instead of a table lookup per character.
+    # Most lines hold none: one search for either instead of a table lookup per character.
+    if not _TO_CLEAN.search(text):
+        return text
     return plain_spaces(text.translate(_RADICALS) if _HAS_RADICAL.search(text) else text)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     page: int
@@ -102,7 +111,7 @@ class _Line:
     size: float
 
 
-@dataclass
+@dataclass(slots=True)
 class _Table:
     grid: list[list[str]]
     page: int
@@ -170,21 +179,48 @@ def _keep_space(text: str, k: int, j: int, size: float, box: Any) -> bool:
     return False  # the renderer's space between CJK and digits or punctuation
 
 
-def _box_reader(textpage: Any) -> Callable[[int], tuple[float, float, float, float]]:
-    """`textpage.get_charbox` (left, bottom, right, top) without its per-call allocations: a line
-    asks for several boxes and a page for thousands."""
+_Box = tuple[float, float, float, float]
+
+
+def _box_reader(textpage: Any) -> tuple[Callable[[int], _Box], Callable[[int, int], _Box]]:
+    """`textpage.get_charbox` (left, bottom, right, top) without its per-call allocations, and
+    the box (left, right, top, bottom) of the glyphs first..last of a line in one call: a page
+    asks for thousands."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     handle, get = textpage.raw, raw.FPDFText_GetCharBox
 
-    def box(index: int) -> tuple[float, float, float, float]:
+    def box(index: int) -> _Box:
         if not get(handle, index, left, right, bottom, top):
             raise pdfium.PdfiumError("Failed to get charbox.")
         return left.value, bottom.value, right.value, top.value
 
-    return box
+    def span(first: int, last: int) -> _Box:
+        if not get(handle, first, left, right, bottom, top):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        x0, y0, y1 = left.value, bottom.value, top.value
+        if not get(handle, last, left, right, bottom, top):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return x0, right.value, max(y1, top.value), min(y0, bottom.value)
+
+    return box, span
+
+
+def _decisions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The spaces and doubled glyphs of text[start:end], in order. Most lines hold neither, and the
+    two patterns searched apart cost half as much as their alternation, which is scanned only
+    where both occur."""
+    spaces = _SPACES.search(text, start, end)
+    doubles = _DOUBLES.search(text, start, end)
+    if spaces is not None and doubles is not None:
+        return _DECISIONS.finditer(text, start, end)
+    if spaces is not None:
+        return _SPACES.finditer(text, spaces.start(), end)
+    if doubles is not None:
+        return _DOUBLES.finditer(text, doubles.start(), end)
+    return iter(())
 
 
 def _page_lines(textpage: Any, number: int) -> list[_Line]:
@@ -195,24 +231,20 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
     if len(text) != textpage.count_chars():
         # Characters beyond the BMP shift string positions off char indices: no geometry, plain lines.
         return [_Line(clean_text(t.strip()), number, 0, 0, 0, 0, 0) for t in text.splitlines() if t.strip()]
-    box = _box_reader(textpage)
+    box, span = _box_reader(textpage)
     handle, font_size = textpage.raw, raw.FPDFText_GetFontSize
     lines = []
-    for m in re.finditer(r"[^\r\n]+", text):
-        start, end = m.span()
-        chars = m.group(0)
-        stripped = chars.strip()
-        if not stripped:
-            continue
-        i0 = start + (len(chars) - len(chars.lstrip()))
-        i1 = start + len(chars.rstrip()) - 1
-        l0, b0, _, t0 = box(i0)
-        _, b1, r1, t1 = box(i1)
-        size = font_size(handle, i0) or (t0 - b0)
+    for m in _LINE.finditer(text):
+        i0, after = m.span(1)
+        x0, x1, y1, y0 = span(i0, after - 1)
+        size = font_size(handle, i0)
+        if not size:
+            _, bottom, _, top = box(i0)
+            size = top - bottom  # no font size: the glyph's height
         out: list[str] = []
         at = i0
         # Only the spaces and doubled glyphs need a decision; the rest is copied in slices.
-        for gap in _DECISIONS.finditer(text, i0, i1 + 1):
+        for gap in _decisions(text, i0, after):
             k, j = gap.span()
             if gap.group(0)[0].isspace():
                 out.append(text[at:k])
@@ -222,8 +254,12 @@ def _page_lines(textpage: Any, number: int) -> list[_Line]:
             elif abs(box(k + 1)[0] - box(k)[0]) < 0.3 * max(box(k)[2] - box(k)[0], 1.0):
                 out.append(text[at : k + 1])  # fake bold: the same glyph drawn again over itself
                 at = k + 2
-        out.append(text[at : i1 + 1])
-        lines.append(_Line(clean_text("".join(out)), number, l0, r1, max(t0, t1), min(b0, b1), size))
+        if out:
+            out.append(text[at:after])
+            line = "".join(out)
+        else:
+            line = m.group(1)
+        lines.append(_Line(clean_text(line), number, x0, x1, y1, y0, size))
     return lines
 
 

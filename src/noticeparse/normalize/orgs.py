@@ -52,6 +52,8 @@ def _is_org(name: str, rules: OrgRules) -> bool:
 
 def _drop_tail(unit: str, rules: OrgRules) -> str:
     unit = unit.strip()
+    if rules.words("trailing").search(unit) is None:
+        return unit  # most units hold no 等: nothing to drop
     changed = True
     while changed:
         changed = False
@@ -69,7 +71,7 @@ def _drop_tail(unit: str, rules: OrgRules) -> str:
 def _split_conjunctions(unit: str, rules: OrgRules) -> list[str]:
     if unit in rules.generic_units or not rules.conjunctions:
         return [unit]
-    for m in any_of(tuple(rules.conjunctions)).finditer(unit):
+    for m in rules.words("conjunctions").finditer(unit):
         raw_left = unit[: m.start()].rstrip()
         left, right = _drop_tail(raw_left, rules), unit[m.end() :]
         # A list closed by 等 (全国妇联等和各省级人民政府) ends there, whatever its last name.

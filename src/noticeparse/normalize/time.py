@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -45,10 +46,13 @@ class TimeResult:
 class _Token(NamedTuple):
     kind: str
     value: str
-    groups: tuple[tuple[str, str], ...] = ()
+    # The pattern's match (None for prose); its named groups are read when a point is (most never are).
+    match: re.Match[str] | None = None
 
     def group(self, name: str) -> int | None:
-        value = dict(self.groups).get(name)
+        """The named group's number, None when the pattern has no such group or it is empty."""
+        m = self.match
+        value = m[name] if m is not None and name in m.re.groupindex else None
         return int(value) if value else None
 
 
@@ -131,8 +135,7 @@ def _tokens(text: str, rules: TimeRules) -> list[_Token]:
                 if prose:
                     out.append(_Token("prose", "".join(prose)))
                     prose = []
-                groups = tuple((k, v) for k, v in m.groupdict().items() if v)
-                out.append(_Token(name, m.group(0), groups))
+                out.append(_Token(name, m.group(0), m))
                 pos = m.end()
                 break
         else:

