@@ -96,7 +96,7 @@ def _clean(raw: str, rules: TimeRules, numerals: Rules) -> str:
     for pattern in rules.group_prefixes:
         text = pattern.sub("", text)
     text = fold_numerals(text, numerals.numerals)
-    changed = True
+    changed = text.startswith(rules.built("prefixes", lambda r: tuple(r.prefixes)))  # most values have none
     while changed:
         changed = False
         for prefix in rules.prefixes:
@@ -377,6 +377,8 @@ def _significant(tokens: list[_Token]) -> list[_Token]:
 
 def _candidates(text: str, rules: TimeRules) -> list[str]:
     """The value without its bracketed asides, then each aside's own text."""
+    if rules.alternation("drop").search(text) is None:
+        return [text]  # most values have no aside
     outside, inner = text, []
     for pattern in rules.drop:
         inner.extend(m.group(0)[1:-1] for m in pattern.finditer(outside))
