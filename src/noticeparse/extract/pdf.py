@@ -16,6 +16,7 @@ blocks (merged cells repeated; a table broken over a page joins up again).
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import re
 import unicodedata
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import CorruptFile, EncryptedFile, LimitExceeded, UnmappedFont
 from ..models import Block, Extraction, NoticeWarning
 from ..rules import Rules
-from ..text.labels import parse_label_value
+from ..text.labels import read_label_value
 from ..text.width import ODD_SPACES, fold_width, plain_spaces
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ _DECISIONS, _SPACES, _DOUBLES = (re.compile(p) for p in (f"{_SPACE_RUN}|{_DOUBLE
 # A line's text without the whitespace around it (group 1), from a line's start only: a line of
 # spaces is passed over in one step.
 _LINE = re.compile(r"(?<![^\r\n])[^\S\r\n]*+([^\r\n]*[^\s])")
+_DIGITS = re.compile(r"\d+")
 _CID = re.compile(r"\(cid:\d+\)")
 _UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -141,14 +143,33 @@ def _open(path: Path, data: bytes) -> Any:
         raise CorruptFile(path, f"damaged PDF ({exc})") from exc
 
 
+_VOID = ctypes.c_void_p
+
+
+@functools.cache
+def _plain(name: str, restype: Any, *argtypes: Any) -> Any:
+    """pypdfium2's raw function `name` with handles passed as plain addresses: the same C
+    function, without a typed pointer object made and checked for every argument and result
+    (a page's objects and a line's boxes are asked for thousands of times: a third less each)."""
+    import pypdfium2.raw as raw
+
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(getattr(raw, name)))
+
+
+def _address(pointer: Any) -> int:
+    return ctypes.cast(pointer, _VOID).value or 0
+
+
 def _object_counts(page: Any) -> tuple[int, int]:
     """(path objects, image objects) drawn directly on the page."""
     import pypdfium2.raw as raw
 
     paths = images = 0
-    handle, get_object, get_type = page.raw, raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    handle = _address(page.raw)
+    get_object = _plain("FPDFPage_GetObject", _VOID, _VOID, ctypes.c_int)
+    get_type = _plain("FPDFPageObj_GetType", ctypes.c_int, _VOID)
     path_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
-    for i in range(raw.FPDFPage_CountObjects(handle)):
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
         kind = get_type(get_object(handle, i))
         if kind == path_kind:
             paths += 1
@@ -187,21 +208,21 @@ def _box_reader(textpage: Any) -> tuple[Callable[[int], _Box], Callable[[int, in
     the box (left, right, top, bottom) of the glyphs first..last of a line in one call: a page
     asks for thousands."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    handle, get = textpage.raw, raw.FPDFText_GetCharBox
+    x0_at, x1_at, y0_at, y1_at = (ctypes.addressof(v) for v in (left, right, bottom, top))
+    handle, get = _address(textpage.raw), _plain("FPDFText_GetCharBox", ctypes.c_int, _VOID, ctypes.c_int, *[_VOID] * 4)
 
     def box(index: int) -> _Box:
-        if not get(handle, index, left, right, bottom, top):
+        if not get(handle, index, x0_at, x1_at, y0_at, y1_at):
             raise pdfium.PdfiumError("Failed to get charbox.")
         return left.value, bottom.value, right.value, top.value
 
     def span(first: int, last: int) -> _Box:
-        if not get(handle, first, left, right, bottom, top):
+        if not get(handle, first, x0_at, x1_at, y0_at, y1_at):
             raise pdfium.PdfiumError("Failed to get charbox.")
         x0, y0, y1 = left.value, bottom.value, top.value
-        if not get(handle, last, left, right, bottom, top):
+        if not get(handle, last, x0_at, x1_at, y0_at, y1_at):
             raise pdfium.PdfiumError("Failed to get charbox.")
         return x0, right.value, max(y1, top.value), min(y0, bottom.value)
 
@@ -225,14 +246,13 @@ def _decisions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 def _page_lines(textpage: Any, number: int) -> list[_Line]:
     """The visual lines of a page with their boxes, spaces and doubled glyphs cleaned."""
-    import pypdfium2.raw as raw
 
     text = textpage.get_text_range()
     if len(text) != textpage.count_chars():
         # Characters beyond the BMP shift string positions off char indices: no geometry, plain lines.
         return [_Line(clean_text(t.strip()), number, 0, 0, 0, 0, 0) for t in text.splitlines() if t.strip()]
     box, span = _box_reader(textpage)
-    handle, font_size = textpage.raw, raw.FPDFText_GetFontSize
+    handle, font_size = _address(textpage.raw), _plain("FPDFText_GetFontSize", ctypes.c_double, _VOID, ctypes.c_int)
     lines = []
     for m in _LINE.finditer(text):
         i0, after = m.span(1)
@@ -417,27 +437,31 @@ def join_lines(previous: str, line: str) -> str:
 def _remove_furniture(pages: list[_Page], rules: Rules) -> None:
     pdf = rules.pdf
 
-    def in_band(line: _Line, page: _Page) -> bool:
-        return line.top >= page.height * (1 - pdf.band) or line.bottom <= page.height * pdf.band
+    def band_of(page: _Page) -> tuple[float, float]:
+        # A line at or above `top`, or at or below `bottom`, stands in the page's header or footer band.
+        return page.height * (1 - pdf.band), page.height * pdf.band
 
     def key(line: _Line) -> tuple[str, int]:
         # The same words (page numbers masked) at the same height: a running header or footer.
-        return re.sub(r"\d+", "#", "".join(fold_width(line.text).split())), round(line.top / _SAME_HEIGHT)
+        return _DIGITS.sub("#", "".join(fold_width(line.text).split())), round(line.top / _SAME_HEIGHT)
 
     seen: Counter[tuple[str, int]] = Counter()
     for page in pages:
-        seen.update({key(i) for i in page.items if isinstance(i, _Line) and i.size and in_band(i, page)})
+        top, bottom = band_of(page)
+        seen.update({key(i) for i in page.items
+                     if isinstance(i, _Line) and i.size and (i.top >= top or i.bottom <= bottom)})
     threshold = max(pdf.repeat_min_pages, pdf.repeat_share * len(pages))
     repeated = {k for k, n in seen.items() if n >= threshold}
     page_number, band_page_number = pdf.alternation("page_numbers"), pdf.alternation("band_page_numbers")
     for page in pages:
+        top, bottom = band_of(page)
         kept: list[_Line | _Table] = []
         for item in page.items:
             if isinstance(item, _Line):
                 folded = fold_width(item.text).strip()
                 if page_number.fullmatch(folded):
                     continue
-                band = item.size > 0 and in_band(item, page)
+                band = item.size > 0 and (item.top >= top or item.bottom <= bottom)
                 if band and (band_page_number.fullmatch(folded) or key(item) in repeated):
                     continue
             kept.append(item)
@@ -497,7 +521,7 @@ def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules, depth
         return True
     if depth > 0:
         return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
-    label = parse_label_value(line.text, rules)
+    label = read_label_value(line.text, rules)
     if label is not None and not label.value:
         # A bare `…：` after a full line that ends mid-sentence is the end of that sentence (a 主送
         # list wrapped onto `农垦总局：`), not a label of its own.
