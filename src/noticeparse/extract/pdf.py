@@ -205,8 +205,8 @@ _Box = tuple[float, float, float, float]
 
 def _box_reader(textpage: Any) -> tuple[Callable[[int], _Box], Callable[[int, int], _Box]]:
     """`textpage.get_charbox` (left, bottom, right, top) without its per-call allocations, and
-    the box (left, right, top, bottom) of the glyphs first..last of a line in one call: a page
-    asks for thousands."""
+    the box (left, right, top, bottom) of the glyphs first..last of a line: a page asks for
+    thousands."""
     import pypdfium2 as pdfium
 
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
@@ -219,12 +219,9 @@ def _box_reader(textpage: Any) -> tuple[Callable[[int], _Box], Callable[[int, in
         return left.value, bottom.value, right.value, top.value
 
     def span(first: int, last: int) -> _Box:
-        if not get(handle, first, x0_at, x1_at, y0_at, y1_at):
-            raise pdfium.PdfiumError("Failed to get charbox.")
-        x0, y0, y1 = left.value, bottom.value, top.value
-        if not get(handle, last, x0_at, x1_at, y0_at, y1_at):
-            raise pdfium.PdfiumError("Failed to get charbox.")
-        return x0, right.value, max(y1, top.value), min(y0, bottom.value)
+        x0, y0, _, y1 = box(first)
+        _, b1, x1, t1 = box(last)
+        return x0, x1, max(y1, t1), min(y0, b1)
 
     return box, span
 
