@@ -200,6 +200,10 @@ def measure_web(web: WebSet, repeat: int) -> None:
 
     web.ours = timed(ours, repeat, before=cold_caches)
     web.lxml = timed(bare, repeat)
+
+
+def measure_web_peer(web: WebSet, repeat: int) -> None:
+    """trafilatura on the same pages, after every set's own measure (as `measure_peers`)."""
     try:
         import trafilatura
     except ImportError:
@@ -335,16 +339,23 @@ def cases(tmp: Path) -> list[Case]:
 
 
 def measure(case: Case, repeat: int) -> None:
+    """noticeparse and the library underneath it, in turn."""
     bare = {"txt": bare_txt, "docx": bare_docx, "pdf": bare_pdfium}[case.kind]
     case.bare_name = {"txt": "decode", "docx": "python-docx", "pdf": "pypdfium2"}[case.kind]
     case.ours = timed(ours(case.path), repeat, before=cold_caches)
     case.bare = timed(bare(case.path), repeat)
+    case.peak_mb = peak_rss_mb(case.path)
+
+
+def measure_peers(case: Case, repeat: int) -> None:
+    """The peer tools (pdfplumber, markitdown), after every case's own measure: their imports
+    leave tens of thousands of objects that every full garbage collection walks afterwards, a
+    cost a noticeparse process (a batch worker) never carries."""
     if case.kind == "pdf":
         case.plumber = timed(bare_pdfplumber(case.path), max(1, repeat // 3))
     other = markitdown(case.path) if case.kind != "txt" else None
     if other is not None:
         case.markitdown = timed(other, max(1, repeat // 3))
-    case.peak_mb = peak_rss_mb(case.path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -364,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         webs = web_sets() if ARCHIVE.exists() else []
         for web in webs:
             measure_web(web, max(3, repeat // 3))
+        for case in all_cases:
+            measure_peers(case, repeat)
+        for web in webs:
+            measure_web_peer(web, max(3, repeat // 3))
         help_s = process_seconds([CLI, "--help"], repeat)
         small = process_seconds([CLI, "extract", str(SEED)], repeat)
         imports = process_seconds([PYTHON, "-c", "import noticeparse"], repeat)

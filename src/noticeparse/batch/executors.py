@@ -9,6 +9,7 @@ unfinished one, so results waiting to be written stay bounded.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -58,6 +59,10 @@ def _serve(conn: Any, state: WorkState) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # a Ctrl-C held during the fork is dropped here
+    # What the worker inherited (the imported pipeline, the rules) lives as long as it does: kept
+    # out of the cyclic collector, a full collection walks only the worker's own objects, and the
+    # parent's memory pages stay shared instead of copied when the collector would touch them.
+    gc.freeze()
     try:
         while True:
             message = conn.recv()

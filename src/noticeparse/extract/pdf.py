@@ -147,10 +147,12 @@ _VOID = ctypes.c_void_p
 
 
 @functools.cache
+@functools.cache
 def _plain(name: str, restype: Any, *argtypes: Any) -> Any:
     """pypdfium2's raw function `name` with handles passed as plain addresses: the same C
     function, without a typed pointer object made and checked for every argument and result
-    (a page's objects and a line's boxes are asked for thousands of times: a third less each)."""
+    (a page's objects and a line's boxes are asked for thousands of times: a third less each).
+    Made once per process (each prototype costs a microsecond, four per page)."""
     import pypdfium2.raw as raw
 
     return ctypes.CFUNCTYPE(restype, *argtypes)(_address(getattr(raw, name)))
@@ -518,7 +520,7 @@ def _starts_paragraph(prev: _Line, line: _Line, m: _Metrics, rules: Rules, depth
         return True
     if depth > 0:
         return False  # a line wrapped inside a parenthesis: （责 ⏎ 任单位：…）
-    label = read_label_value(line.text, rules)
+    label = read_label_value(line.text, rules, folded=folded)
     if label is not None and not label.value:
         # A bare `…：` after a full line that ends mid-sentence is the end of that sentence (a 主送
         # list wrapped onto `农垦总局：`), not a label of its own.

@@ -44,17 +44,19 @@ def read_heads(tree: Tree, rules: Rules, note: tuple[int, int] | None = None) ->
 def tree_to_sections(tree: Tree, rules: Rules, heads: Heads | None = None) -> list[Section]:
     """The outline of headings, nested as in the document."""
     heads = heads if heads is not None else read_heads(tree, rules)
+    return [_section(child, 1, heads) for child in tree.root.children]
 
-    def build(node: Node, level: int) -> Section:
-        return Section(
-            label=node.label or "",
-            level=level,
-            number=node.number,
-            title=heads[id(node)].title or "",
-            children=[build(c, level + 1) for c in node.children],
-        )
 
-    return [build(child, 1) for child in tree.root.children]
+def _section(node: Node, level: int, heads: Heads) -> Section:
+    # Module-level, not nested: a nested recursive function is a reference cycle that keeps the
+    # whole tree alive until the cyclic garbage collector runs.
+    return Section(
+        label=node.label or "",
+        level=level,
+        number=node.number,
+        title=heads[id(node)].title or "",
+        children=[_section(c, level + 1, heads) for c in node.children],
+    )
 
 
 def _record(
@@ -106,7 +108,11 @@ def tree_to_activities(
         note = first_leads_note(tree.blocks, rules)
         heads = read_heads(tree, rules, note)
 
-    def visit(node: Node, ancestors: list[Node]) -> None:
+    # An explicit stack in document order (a nested recursive function would be a reference cycle
+    # holding the whole tree until the cyclic garbage collector runs).
+    stack: list[tuple[Node, list[Node]]] = [(tree.root, [])]
+    while stack:
+        node, ancestors = stack.pop()
         content = node_content(node, rules, note)
         own_fields = list(content.fields)
         if node.kind != "root":
@@ -120,10 +126,8 @@ def tree_to_activities(
         else:
             collected[id(node)] = (own_fields, content.paragraphs, list(content.blocks))
             owners.append((node, ancestors))
-        for child in node.children:
-            visit(child, [*ancestors, node])
-
-    visit(tree.root, [])
+        below = [*ancestors, node]
+        stack.extend((child, below) for child in reversed(node.children))
     records = []
     for node, ancestors in owners:
         fields, paragraphs, blocks = collected[id(node)]

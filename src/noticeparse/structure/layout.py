@@ -26,12 +26,12 @@ DEFAULT_ORGAN_MAX_LENGTH = 40
 DEFAULT_DATE_LINE_MAX = 40
 
 
-def read_date_line(text: str, rules: Rules) -> tuple[int, int, int | None] | None:
+def read_date_line(text: str, rules: Rules, *, folded: str | None = None) -> tuple[int, int, int | None] | None:
     """(year, month, day) when the whole line is a date (`2024年9月13日`, `二〇〇九年十二月十四日`);
-    `parse_date_line` remembers the answers."""
+    `parse_date_line` remembers the answers. `folded` is `fold_width(text)` when the caller has it."""
     if len(text) > DEFAULT_DATE_LINE_MAX:
         return None  # a paragraph, not a date line: skip the numeral folding
-    folded = fold_numerals(fold_width(text).strip(), rules.numerals)
+    folded = fold_numerals((fold_width(text) if folded is None else folded).strip(), rules.numerals)
     m = rules.metadata.date.fullmatch(folded)
     if not m:
         return None

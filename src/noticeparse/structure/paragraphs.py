@@ -48,16 +48,20 @@ class Paragraph:
 def read_paragraph(text: str, rules: Rules) -> Paragraph:
     """Read one paragraph's text (by the recognisers themselves: each paragraph is read once,
     and remembering every answer would cost more than it saves)."""
-    heading = read_heading(text, rules)
-    label_value = read_label_value(text, rules)
-    start_line = read_label_value(text, rules, heading.end) if heading and heading.end else label_value
+    folded = fold_width(text)
+    heading = read_heading(text, rules, folded=folded)
+    label_value = read_label_value(text, rules, folded=folded)
+    if heading and heading.end:
+        start_line = read_label_value(text, rules, heading.end, folded=folded)
+    else:
+        start_line = label_value
     return Paragraph(
         text=text,
-        folded=fold_width(text),
+        folded=folded,
         heading=heading,
         fields=field_line_of(start_line, text, rules),
         label_value=label_value,
-        date=read_date_line(text, rules),
+        date=read_date_line(text, rules, folded=folded),
     )
 
 

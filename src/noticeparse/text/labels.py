@@ -35,10 +35,11 @@ class FieldLine(NamedTuple):
     end: int
 
 
-def read_heading(text: str, rules: Rules) -> HeadingLabel | None:
-    """The heading label that opens `text`, or None (`match_heading` remembers the answers)."""
+def read_heading(text: str, rules: Rules, *, folded: str | None = None) -> HeadingLabel | None:
+    """The heading label that opens `text`, or None (`match_heading` remembers the answers).
+    `folded` is `fold_width(text)` when the caller has it."""
     # Numbering is decided on NFKC-folded text: 1﹒, ⒈, ⑴, ㈠ are the same labels as 1. and (一).
-    folded, ends = nfkc_head(text)
+    folded, ends = nfkc_head(text, folded=folded)
     first = rules.headings.any_style().match(folded)
     if first is None:
         return None  # most paragraphs: one regex instead of one per style
@@ -74,10 +75,18 @@ def _label_pattern(rules: Rules) -> re.Pattern[str]:
     return rules.built("text.labels.label", _build_label_pattern)
 
 
-def read_label_value(text: str, rules: Rules, start: int = 0) -> FieldLine | None:
+def read_label_value(text: str, rules: Rules, start: int = 0, *, folded: str | None = None) -> FieldLine | None:
     """A `label：value` starting at `start` of `text`, any label, canonical or not
-    (`parse_label_value` remembers the answers)."""
-    folded = fold_width(text)
+    (`parse_label_value` remembers the answers). `folded` is `fold_width(text)` when the caller has it."""
+    if folded is None:
+        folded = fold_width(text)
+    # Most paragraphs hold no separator at all: a find per separator answers them before the
+    # pattern's lazy label scan backtracks at every length.
+    for sep in rules.text.label_separators:
+        if folded.find(sep, start) >= 0:
+            break
+    else:
+        return None
     m = _label_pattern(rules).match(folded, start)
     if not m:
         return None

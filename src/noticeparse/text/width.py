@@ -66,14 +66,15 @@ def plain_spaces(text: str) -> str:
 _KEEP = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 
-def nfkc_head(text: str, limit: int = 32) -> tuple[str, tuple[int, ...]]:
+def nfkc_head(text: str, limit: int = 32, *, folded: str | None = None) -> tuple[str, tuple[int, ...]]:
     """The first `limit` characters NFKC-folded (⒈ → 1., ⑴ → (1), ㈠ → (一), 1﹒ → 1.), and for
-    each folded character the offset in `text` just after the character it came from."""
+    each folded character the offset in `text` just after the character it came from.
+    `folded` is `fold_width(text)` when the caller has it."""
     head = text[:limit]
     # Most heads fold one character for one: the width fold (the NFKC form of every character it
     # changes; the paragraph's fold, remembered) leaves them NFKC-normal, so each character's own
     # NFKC form is itself.
-    narrow = fold_width(text)[:limit]
+    narrow = (fold_width(text) if folded is None else folded)[:limit]
     if unicodedata.is_normalized("NFKC", narrow) and not _KEEP.search(narrow):
         return narrow, _identity(len(narrow))
     out: list[str] = []
