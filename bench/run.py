@@ -12,7 +12,9 @@ interpreters. The 50x cases are generated here from the 10x files.
     python bench/run.py --quick    # fewer repetitions
 
 Install the comparison tools with `pip install -e ".[bench]"` (markitdown for
-documents, trafilatura for web pages); without them those columns stay empty.
+documents, trafilatura for web pages); without them those columns stay empty. They are
+timed last, after every case's own measure against the library underneath: their imports
+leave tens of thousands of objects behind, which every later full garbage collection walks.
 Web pages: every .html/.aspx of ../shared/corpus/real/ and the first 200 pages
 of the school-site archive, each set timed as one pass, against bare
 `lxml.html.fromstring(...).text_content()` in the same run.

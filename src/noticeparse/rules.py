@@ -102,6 +102,17 @@ class TextRules(_Model):
     segment_separators: list[str]
 
 
+# Builders for `_Model.built`, at module level: asked for on every paragraph, a lambda or nested
+# function would be made anew on each ask.
+def _numeral_run(model: NumeralRules) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(''.join([*model.digits, *model.units]))}]+")
+
+
+def _any_style(model: HeadingRules) -> re.Pattern[str]:
+    cores = [without_group_names(style.pattern.pattern) for style in model.styles]
+    return re.compile("|".join(f"(?P<h{k}>{c})" for k, c in enumerate(cores)))
+
+
 class NumeralRules(_Model):
     digits: dict[str, int]
     units: dict[str, int]
@@ -112,7 +123,7 @@ class NumeralRules(_Model):
 
     def run_pattern(self) -> re.Pattern[str]:
         """A run of Chinese numeral characters (digits and units)."""
-        return self.built("run", lambda m: re.compile(f"[{re.escape(''.join([*m.digits, *m.units]))}]+"))
+        return self.built("run", _numeral_run)
 
     def values(self) -> dict[str, int | None]:
         """The remembered value of each numeral run read with these rules (see `fold_numerals`)."""
@@ -199,12 +210,7 @@ class HeadingRules(_Model):
     def any_style(self) -> re.Pattern[str]:
         """One pattern matching where any style matches; its group `h{k}` matches where the k-th
         style is the first to match (an alternation tries its branches in order)."""
-
-        def build(model: HeadingRules) -> re.Pattern[str]:
-            cores = [without_group_names(style.pattern.pattern) for style in model.styles]
-            return re.compile("|".join(f"(?P<h{k}>{c})" for k, c in enumerate(cores)))
-
-        return self.built("any_style", build)
+        return self.built("any_style", _any_style)
 
 
 class ChromeRules(_Model):

@@ -19,14 +19,16 @@ def _is_cjk(ch: str) -> bool:
     return unicodedata.category(ch) == "Lo"
 
 
+def _split_marks(rules: OrgRules) -> re.Pattern[str]:
+    return any_of(tuple(s for s in (*rules.separators, rules.cjk_comma) if len(s) == 1))
+
+
 def _split_commas(text: str, rules: OrgRules) -> list[str]:
     """Split on the separators and the full-width comma; an ASCII comma only between CJK."""
     folded = fold_width(text)
     parts, start = [], 0
     # Visit only the characters that may separate, not every character.
-    marks = rules.built(
-        "split_marks", lambda r: any_of(tuple(s for s in (*r.separators, r.cjk_comma) if len(s) == 1))
-    )
+    marks = rules.built("split_marks", _split_marks)
     for m in marks.finditer(folded):
         i, ch = m.start(), m.group(0)
         split = ch in rules.separators or (

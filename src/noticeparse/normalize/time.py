@@ -84,6 +84,10 @@ def reference_span(title: str | None, year: int | None, rules: Rules) -> tuple[i
     return None
 
 
+def _prefixes(rules: TimeRules) -> tuple[str, ...]:
+    return tuple(rules.prefixes)
+
+
 def _clean(raw: str, rules: TimeRules, numerals: Rules) -> str:
     text = fold_width(raw).strip()
     changed = True
@@ -96,7 +100,7 @@ def _clean(raw: str, rules: TimeRules, numerals: Rules) -> str:
     for pattern in rules.group_prefixes:
         text = pattern.sub("", text)
     text = fold_numerals(text, numerals.numerals)
-    changed = text.startswith(rules.built("prefixes", lambda r: tuple(r.prefixes)))  # most values have none
+    changed = text.startswith(rules.built("prefixes", _prefixes))  # most values have none
     while changed:
         changed = False
         for prefix in rules.prefixes:
