@@ -7,6 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from noticeparse.structure.labels import label_category, match_heading, parse_field_line
+from noticeparse.structure.layout import read_date_line
+from noticeparse.text.labels import read_heading, read_label_value
+from noticeparse.text.width import fold_width
 
 HEADINGS = [
     ("一、活动主题", "一、", "chinese", 1),
@@ -80,6 +83,20 @@ def test_label_in_mid_sentence_is_prose(rules) -> None:
 def test_arbitrary_text_never_raises(rules, text: str) -> None:
     match_heading(text, rules)
     parse_field_line(text, rules)
+
+
+_LABELISH = st.text(alphabet="活动时间地点：:　 1一、（）()。，9月日", max_size=30)
+
+
+@given(_LABELISH, st.integers(min_value=0, max_value=8))
+def test_a_reader_given_the_fold_answers_as_one_that_folds_itself(rules, text: str, start: int) -> None:
+    # read_paragraph folds a paragraph once and hands the fold to every reader.
+    folded = fold_width(text)
+    assert read_heading(text, rules, folded=folded) == read_heading(text, rules)
+    assert read_label_value(text, rules, start, folded=folded) == read_label_value(text, rules, start)
+    assert read_date_line(text, rules, folded=folded) == read_date_line(text, rules)
+    if not any(sep in folded[start:] for sep in rules.text.label_separators):
+        assert read_label_value(text, rules, start) is None  # a label needs its separator after it
 
 
 # Every heading style written with Unicode compatibility forms (small, vertical,

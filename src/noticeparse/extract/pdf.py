@@ -147,12 +147,11 @@ _VOID = ctypes.c_void_p
 
 
 @functools.cache
-@functools.cache
 def _plain(name: str, restype: Any, *argtypes: Any) -> Any:
     """pypdfium2's raw function `name` with handles passed as plain addresses: the same C
     function, without a typed pointer object made and checked for every argument and result
     (a page's objects and a line's boxes are asked for thousands of times: a third less each).
-    Made once per process (each prototype costs a microsecond, four per page)."""
+    Made once per process."""
     import pypdfium2.raw as raw
 
     return ctypes.CFUNCTYPE(restype, *argtypes)(_address(getattr(raw, name)))

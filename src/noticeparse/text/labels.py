@@ -80,8 +80,8 @@ def read_label_value(text: str, rules: Rules, start: int = 0, *, folded: str | N
     (`parse_label_value` remembers the answers). `folded` is `fold_width(text)` when the caller has it."""
     if folded is None:
         folded = fold_width(text)
-    # Most paragraphs hold no separator at all: a find per separator answers them before the
-    # pattern's lazy label scan backtracks at every length.
+    # A prose paragraph holds no separator: a find per separator answers it before the pattern's
+    # lazy label scan backtracks at every length.
     for sep in rules.text.label_separators:
         if folded.find(sep, start) >= 0:
             break
